@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-bert",
+    products: [
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "BertKit", targets: ["BertKit"]),
+        .executable(name: "bert", targets: ["bert"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS (cblas.h) and LAPACKE (lapacke.h) as a system library.
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // Vectorised C loops (elementwise, row kernels) with runtime CPU dispatch.
+        .target(
+            name: "CKernels",
+            path: "Sources/CKernels"
+        ),
+        .target(
+            name: "TensorCore",
+            dependencies: ["CBLAS", "CKernels"],
+            path: "Sources/TensorCore"
+        ),
+        .target(
+            name: "Tokenization",
+            path: "Sources/Tokenization"
+        ),
+        .target(
+            name: "BertKit",
+            dependencies: ["TensorCore", "Tokenization"],
+            path: "Sources/BertKit"
+        ),
+        .executableTarget(
+            name: "bert",
+            dependencies: [
+                "TensorCore", "Tokenization", "BertKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/bert"
+        ),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], path: "Tests/TensorCoreTests"),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], path: "Tests/TokenizationTests",
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization"],
+                    path: "Tests/BertKitTests", resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,5 @@
+import TensorCore
+import Tokenization
+
+/// Namespace for the BertKit module.
+public enum BertKit {}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct BertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bert",
+        abstract: "BERT in Swift: tokenize, encode, train and benchmark.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,4 @@
+import Testing
+import BertKit
+
+@Test func moduleLoads() { _ = BertKit.self }

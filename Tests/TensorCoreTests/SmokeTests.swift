@@ -1,0 +1,6 @@
+import Testing
+@testable import TensorCore
+
+@Test func blasThreadsIsPositive() {
+    #expect(TensorCore.blasThreads >= 1)
+}

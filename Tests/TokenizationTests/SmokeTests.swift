@@ -1,0 +1,4 @@
+import Testing
+import Tokenization
+
+@Test func moduleLoads() { _ = Tokenization.self }
