@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so library users never pull benchmark dependencies.
+// Run from this directory: swift run -c release <target> (see Docs/PERFORMANCE.md).
+import PackageDescription
+
+let package = Package(
+    name: "Benchmarks",
+    dependencies: [
+        .package(name: "swift-bert", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "TensorBench",
+            dependencies: [.product(name: "TensorCore", package: "swift-bert")],
+            path: "Sources/TensorBench"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

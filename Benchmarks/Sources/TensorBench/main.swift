@@ -1,0 +1,3 @@
+import TensorCore
+
+print("OpenBLAS threads: \(TensorCore.blasThreads)")
