@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Derives the polynomial coefficients used by Sources/CKernels/ck_math.h.
+
+Each approximation is a (near-)minimax fit computed with Lawson's iteratively reweighted least
+squares in float64, then rounded to float32 and evaluated in float32 (Horner, like the C code)
+to report the error the kernels will actually have. Re-run to regenerate the constants:
+
+    python3 Scripts/fit_kernel_polys.py
+
+Needs numpy only (see Scripts/requirements.txt). The Swift tests measure the shipped kernels
+against libm independently; this script only documents where the numbers came from.
+"""
+import math
+
+import numpy as np
+
+F32 = np.float32
+
+
+def lawson(basis, target, weight, iters=400):
+    """Minimax-ish linear fit: minimise max |weight * (basis @ c - target)|."""
+    a = basis * weight[:, None]
+    b = target * weight
+    w = np.full(len(b), 1.0 / len(b))
+    for _ in range(iters):
+        sw = np.sqrt(w)
+        c, *_ = np.linalg.lstsq(a * sw[:, None], b * sw, rcond=None)
+        err = np.abs(a @ c - b)
+        w = w * err
+        w /= w.sum()
+    return c
+
+
+def horner32(coeffs, x):
+    """Evaluates sum c[k] x^k in float32 with Horner's scheme (highest degree first)."""
+    acc = np.full_like(x, F32(coeffs[-1]))
+    for c in reversed(coeffs[:-1]):
+        acc = acc * x + F32(c)
+    return acc
+
+
+def cheb_nodes(lo, hi, n):
+    k = np.arange(n)
+    return 0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos(np.pi * (k + 0.5) / n)
+
+
+def fit_exp():
+    # exp(r) = 1 + r + r^2 * P(r),  r in [-ln2/2, ln2/2]; relative error.
+    h = math.log(2) / 2
+    r = cheb_nodes(-h, h, 4000)
+    deg = 5
+    basis = np.stack([r ** (k + 2) for k in range(deg + 1)], axis=1)
+    c = lawson(basis, np.exp(r) - 1 - r, 1 / np.exp(r))
+    r32 = np.linspace(-h, h, 200001).astype(F32)
+    p = horner32(list(c.astype(F32)), r32)
+    y = (F32(1) + r32 + r32 * r32 * p).astype(np.float64)
+    rel = np.max(np.abs(y / np.exp(r32.astype(np.float64)) - 1))
+    return c, rel
+
+
+def fit_tanh_small(limit=0.625):
+    # tanh(x) = x + x^3 * P(x^2),  |x| <= limit; relative error.
+    x = cheb_nodes(1e-4, limit, 4000)
+    deg = 4
+    z = x * x
+    basis = np.stack([x ** 3 * z ** k for k in range(deg + 1)], axis=1)
+    c = lawson(basis, np.tanh(x) - x, 1 / np.tanh(x))
+    x32 = np.linspace(1e-4, limit, 200001).astype(F32)
+    p = horner32(list(c.astype(F32)), x32 * x32)
+    y = (x32 + x32 * (x32 * x32) * p).astype(np.float64)
+    rel = np.max(np.abs(y / np.tanh(x32.astype(np.float64)) - 1))
+    return c, rel
+
+
+def fit_erf_small(limit=0.875):
+    # erf(x) = x * P(x^2),  |x| <= limit; relative error.
+    x = cheb_nodes(1e-4, limit, 4000)
+    deg = 6
+    z = x * x
+    e = np.array([math.erf(v) for v in x])
+    basis = np.stack([x * z ** k for k in range(deg + 1)], axis=1)
+    c = lawson(basis, e, 1 / e)
+    x32 = np.linspace(1e-4, limit, 200001).astype(F32)
+    y = (x32 * horner32(list(c.astype(F32)), x32 * x32)).astype(np.float64)
+    ref = np.array([math.erf(v) for v in x32.astype(np.float64)])
+    return c, np.max(np.abs(y / ref - 1))
+
+
+def fit_erfc_scaled(lo=0.875, hi=4.0, deg=9):
+    # erfc(x) = exp(-x^2) * Q(t), t = 1 / (1 + x / 2),  lo <= x <= hi; relative error of Q.
+    x = cheb_nodes(lo, hi, 4000)
+    t = 1 / (1 + 0.5 * x)
+    q = np.array([math.erfc(v) * math.exp(v * v) for v in x])
+    basis = np.stack([t ** k for k in range(deg + 1)], axis=1)
+    c = lawson(basis, q, 1 / q)
+    x32 = np.linspace(lo, hi, 200001).astype(F32)
+    t32 = (F32(1) / (F32(1) + F32(0.5) * x32)).astype(F32)
+    q32 = horner32(list(c.astype(F32)), t32)
+    e32 = np.exp(-(x32 * x32)).astype(F32)  # stands in for ck_exp (a few ulp)
+    y = (F32(1) - e32 * q32).astype(np.float64)
+    ref = np.array([math.erf(v) for v in x32.astype(np.float64)])
+    return c, np.max(np.abs(y - ref))
+
+
+def show(name, c):
+    print(f"{name}:")
+    for k, v in enumerate(c):
+        print(f"  c{k} = {float(F32(v))!r:>26}f")
+
+
+if __name__ == "__main__":
+    c, e = fit_exp()
+    show(f"exp P(r) (max rel err in float32 {e:.2e})", c)
+    c, e = fit_tanh_small()
+    show(f"tanh small P(x^2) (max rel err {e:.2e})", c)
+    c, e = fit_erf_small()
+    show(f"erf small P(x^2) (max rel err {e:.2e})", c)
+    c, e = fit_erfc_scaled()
+    show(f"erfc scaled Q(t) (max abs err of erf {e:.2e})", c)

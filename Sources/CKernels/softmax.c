@@ -1,0 +1,60 @@
+// Softmax and log-softmax over contiguous rows, forward and backward.
+// Reductions use fixed-width lane arrays (see CK_LANES) so they vectorise without fast-math
+// and add in the same order on every call.
+#include <math.h>
+
+#include "CKernels.h"
+#include "ck_math.h"
+#include "ck_rows.h"
+
+CK_DISPATCH
+void ck_softmax_forward(const float *restrict x, float *restrict y, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *restrict xr = x + r * n;
+        float *restrict yr = y + r * n;
+        float m = ck_row_max(xr, n);
+        if (m == -INFINITY) m = 0.0f;  // fully -inf row: every exp is 0, output zeros below
+        CK_INTERLEAVE
+        for (int64_t i = 0; i < n; i++) yr[i] = ck_exp(xr[i] - m);
+        float s = ck_row_sum(yr, n);  // the row is still in L1
+        float inv = s > 0.0f ? 1.0f / s : 0.0f;
+        for (int64_t i = 0; i < n; i++) yr[i] *= inv;
+    }
+}
+
+CK_DISPATCH
+void ck_softmax_backward(const float *restrict y, const float *restrict dy, float *restrict dx,
+                         int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *restrict yr = y + r * n;
+        const float *restrict gr = dy + r * n;
+        float *restrict dr = dx + r * n;
+        float dot = ck_row_dot(yr, gr, n);
+        for (int64_t i = 0; i < n; i++) dr[i] = yr[i] * (gr[i] - dot);
+    }
+}
+
+CK_DISPATCH
+void ck_log_softmax_forward(const float *restrict x, float *restrict y, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *restrict xr = x + r * n;
+        float *restrict yr = y + r * n;
+        float m = ck_row_max(xr, n);
+        float shift = m == -INFINITY ? 0.0f : m;
+        float s = ck_row_sum_exp(xr, shift, n);
+        float lse = shift + logf(s);  // one libm call per row, not per element
+        for (int64_t i = 0; i < n; i++) yr[i] = xr[i] - lse;
+    }
+}
+
+CK_DISPATCH
+void ck_log_softmax_backward(const float *restrict y, const float *restrict dy,
+                             float *restrict dx, int64_t rows, int64_t n) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *restrict yr = y + r * n;
+        const float *restrict gr = dy + r * n;
+        float *restrict dr = dx + r * n;
+        float s = ck_row_sum(gr, n);
+        for (int64_t i = 0; i < n; i++) dr[i] = gr[i] - ck_exp(yr[i]) * s;
+    }
+}
