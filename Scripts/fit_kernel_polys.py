@@ -72,34 +72,37 @@ def fit_tanh_small(limit=0.625):
     return c, rel
 
 
-def fit_erf_small(limit=0.875):
-    # erf(x) = x * P(x^2),  |x| <= limit; relative error.
-    x = cheb_nodes(1e-4, limit, 4000)
-    deg = 6
+def fit_erf_rational(hi=3.8, pdeg=5, qdeg=5, iters=100):
+    # erf(x) = x P(x^2) / Q(x^2), Q(0) = 1, on [0, hi]; absolute error. Linearised
+    # (Sanathanan–Koerner) iterations: minimise |x P - erf * Q| / Q_previous, reweighted
+    # towards minimax after a few rounds.
+    n = 6000
+    x = np.abs(0.5 * hi + 0.5 * hi * np.cos(np.pi * (np.arange(n) + 0.5) / n)) + 1e-6
     z = x * x
     e = np.array([math.erf(v) for v in x])
-    basis = np.stack([x * z ** k for k in range(deg + 1)], axis=1)
-    c = lawson(basis, e, 1 / e)
-    x32 = np.linspace(1e-4, limit, 200001).astype(F32)
-    y = (x32 * horner32(list(c.astype(F32)), x32 * x32)).astype(np.float64)
+    qprev = np.ones_like(x)
+    w = np.ones_like(x)
+    for it in range(iters):
+        a = np.concatenate([np.stack([x * z ** k for k in range(pdeg + 1)], axis=1),
+                            np.stack([-e * z ** (k + 1) for k in range(qdeg)], axis=1)], axis=1)
+        a = a / qprev[:, None]
+        b = e / qprev
+        sw = np.sqrt(w)
+        c, *_ = np.linalg.lstsq(a * sw[:, None], b * sw, rcond=None)
+        p, q = c[:pdeg + 1], np.concatenate([[1.0], c[pdeg + 1:]])
+        qprev = sum(q[k] * z ** k for k in range(qdeg + 1))
+        err = np.abs(x * sum(p[k] * z ** k for k in range(pdeg + 1)) / qprev - e)
+        if it > 5:
+            w = w * err
+            w /= w.sum()
+    # float32 evaluation as in ck_erf: clamp, Horner, one division, clamp to 1.
+    x32 = np.linspace(0, 6, 600001).astype(F32)
+    c32 = np.minimum(x32, F32(hi))
+    z32 = (c32 * c32).astype(F32)
+    y = np.minimum((c32 * horner32(list(p.astype(F32)), z32)) / horner32(list(q.astype(F32)), z32),
+                   F32(1)).astype(np.float64)
     ref = np.array([math.erf(v) for v in x32.astype(np.float64)])
-    return c, np.max(np.abs(y / ref - 1))
-
-
-def fit_erfc_scaled(lo=0.875, hi=4.0, deg=9):
-    # erfc(x) = exp(-x^2) * Q(t), t = 1 / (1 + x / 2),  lo <= x <= hi; relative error of Q.
-    x = cheb_nodes(lo, hi, 4000)
-    t = 1 / (1 + 0.5 * x)
-    q = np.array([math.erfc(v) * math.exp(v * v) for v in x])
-    basis = np.stack([t ** k for k in range(deg + 1)], axis=1)
-    c = lawson(basis, q, 1 / q)
-    x32 = np.linspace(lo, hi, 200001).astype(F32)
-    t32 = (F32(1) / (F32(1) + F32(0.5) * x32)).astype(F32)
-    q32 = horner32(list(c.astype(F32)), t32)
-    e32 = np.exp(-(x32 * x32)).astype(F32)  # stands in for ck_exp (a few ulp)
-    y = (F32(1) - e32 * q32).astype(np.float64)
-    ref = np.array([math.erf(v) for v in x32.astype(np.float64)])
-    return c, np.max(np.abs(y - ref))
+    return p, q, np.max(np.abs(y - ref))
 
 
 def show(name, c):
@@ -113,7 +116,6 @@ if __name__ == "__main__":
     show(f"exp P(r) (max rel err in float32 {e:.2e})", c)
     c, e = fit_tanh_small()
     show(f"tanh small P(x^2) (max rel err {e:.2e})", c)
-    c, e = fit_erf_small()
-    show(f"erf small P(x^2) (max rel err {e:.2e})", c)
-    c, e = fit_erfc_scaled()
-    show(f"erfc scaled Q(t) (max abs err of erf {e:.2e})", c)
+    p, q, e = fit_erf_rational()
+    show(f"erf numerator P(x^2) (max abs err of erf {e:.2e})", p)
+    show("erf denominator Q(x^2)", q)
