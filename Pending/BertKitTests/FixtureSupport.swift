@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import BertKit
+import TensorCore
+
+/// One case directory written by Scripts/make_bert_fixtures.py.
+struct BertFixture {
+    let dir: URL
+    let config: BertConfig
+    let base: [String: Tensor]
+    let json: [String: Any]
+
+    init(_ name: String) throws {
+        dir = fixturesURL(name)
+        config = try BertConfig(contentsOf: dir.appendingPathComponent("config.json"))
+        base = try readSafetensors(dir.appendingPathComponent("model.safetensors"))
+        let data = try Data(contentsOf: dir.appendingPathComponent("inputs.json"))
+        json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// Outputs, extra parameters and gradients of one head class.
+    func file(_ name: String) throws -> [String: Tensor] {
+        try readSafetensors(dir.appendingPathComponent(name + ".safetensors"))
+    }
+
+    func ints(_ key: String) -> IntTensor {
+        let rows = json[key] as! [Any]
+        if let m = rows as? [[Int]] { return IntTensor(m.flatMap { $0 }, shape: [m.count, m.first?.count ?? 0]) }
+        let v = rows as! [Int]
+        return IntTensor(v, shape: [v.count])
+    }
+
+    func floats(_ key: String, shape: [Int]) -> Tensor {
+        let rows = json[key] as! [Any]
+        let flat: [Double] = (rows as? [[Double]])?.flatMap { $0 } ?? (rows as! [Double])
+        return Tensor(flat.map { Float($0) }, shape: shape)
+    }
+
+    func input(_ config: BertConfig? = nil) throws -> BertInput {
+        try BertInput(inputIds: ints("input_ids"), attentionMask: ints("attention_mask"),
+                      tokenTypeIds: ints("token_type_ids"), config: config ?? self.config)
+    }
+
+    /// Loads base weights plus the class's own `param.*` tensors; the checkpoint must cover
+    /// every parameter, and only head keys of other classes may be left over.
+    func load(_ model: any Module, extra: [String: Tensor], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var tensors = base
+        for (k, v) in extra where k.hasPrefix("param.") { tensors[String(k.dropFirst(6))] = v }
+        let report = try BertCheckpoint.load(tensors, into: model, strict: false)
+        #expect(report.missing.isEmpty, "missing: \(report.missing)", sourceLocation: sourceLocation)
+        #expect(report.wrongShape.isEmpty, "wrong shape: \(report.wrongShape)", sourceLocation: sourceLocation)
+        let allowed = report.unexpected.allSatisfy { $0.hasPrefix("cls.") || $0.hasPrefix("bert.pooler.") }
+        #expect(allowed, "unexpected: \(report.unexpected)", sourceLocation: sourceLocation)
+    }
+}
+
+/// |got − want| ≤ atol + rtol·|want| everywhere; on failure reports the worst element.
+func expectClose(_ got: Tensor, _ want: Tensor, atol: Float = 1e-5, rtol: Float = 1e-5, _ what: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    guard got.shape == want.shape else {
+        Issue.record("\(what): shape \(got.shape) vs expected \(want.shape)", sourceLocation: sourceLocation)
+        return
+    }
+    let g = got.toArray(), w = want.toArray()
+    var worst = 0, excess: Float = -1
+    for i in g.indices {
+        let e = abs(g[i] - w[i]) - (atol + rtol * abs(w[i]))
+        if e > excess || g[i].isNaN { excess = g[i].isNaN ? .infinity : e; worst = i }
+    }
+    #expect(excess <= 0, "\(what): worst at flat index \(worst): got \(g[worst]), expected \(w[worst]) (shape \(want.shape))",
+            sourceLocation: sourceLocation)
+}
+
+/// Gradient check: |got − want| ≤ rtol · max(max|want|, 1e-3) — relative to the tensor's scale,
+/// with a floor for gradients that are exactly zero in theory (key biases: softmax is invariant
+/// to them, so both sides hold only float noise of ~1e-8).
+func expectGradClose(_ got: Tensor, _ want: Tensor, rtol: Float = 1e-4, _ what: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+    let scale = max(want.toArray().map(abs).max() ?? 0, 1e-3)
+    expectClose(got, want, atol: rtol * scale, rtol: 0, what, sourceLocation: sourceLocation)
+}
+
+/// Compares every named parameter's gradient with the fixture's `grad.<name>`; every fixture
+/// gradient must have a matching parameter.
+func expectGradients(_ model: any Module, _ file: [String: Tensor], sourceLocation: SourceLocation = #_sourceLocation) {
+    let params = Dictionary(model.namedParameters().map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+    let names = file.keys.filter { $0.hasPrefix("grad.") }.map { String($0.dropFirst(5)) }
+    let diff = Set(names).symmetricDifference(params.keys).sorted()
+    #expect(diff.isEmpty, "parameter names differ from transformers: \(diff)", sourceLocation: sourceLocation)
+    for name in names.sorted() {
+        guard let p = params[name] else { continue }
+        let want = file["grad." + name]!
+        let got = p.grad ?? Tensor.zeros(want.shape)
+        expectGradClose(got, want, "grad \(name)", sourceLocation: sourceLocation)
+    }
+}
