@@ -47,7 +47,8 @@ let package = Package(
             ],
             path: "Sources/bert"
         ),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], path: "Tests/TensorCoreTests"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], path: "Tests/TensorCoreTests",
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], path: "Tests/TokenizationTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization"],
