@@ -1,5 +1,5 @@
 import Testing
-@testable import TensorCore
+import TensorCore
 
 @Test func blasThreadsIsPositive() {
     #expect(TensorCore.blasThreads >= 1)
