@@ -1,0 +1,96 @@
+import Foundation
+
+/// Adam (`torch.optim.Adam`) with bias correction and optional coupled L2 weight decay
+/// (`g ← g + weightDecay·p`, which then flows through the moments).
+///
+/// Defaults as PyTorch: β = (0.9, 0.999), ε = 1e-8, weight decay 0 (set per group), no AMSGrad.
+/// For decoupled decay use ``AdamW``. State per parameter: `exp_avg`, `exp_avg_sq`.
+///
+/// ```swift
+/// let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+/// ```
+public final class Adam: Optimizer {
+    public let kind = "Adam"
+    public var parameterGroups: [ParameterGroup]
+    public var stepCount = 0
+    public let state = OptimizerStateStore()
+    /// Decay rates of the first and second moment estimates.
+    public let betas: (Double, Double)
+    /// Added to the bias-corrected root of the second moment.
+    public let epsilon: Double
+
+    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
+
+    /// - Parameters:
+    ///   - groups: parameter groups (learning rate and L2 weight decay each).
+    ///   - betas: moment decay rates (default (0.9, 0.999)).
+    ///   - epsilon: numerical stabiliser (default 1e-8).
+    public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8) {
+        AdamUpdate.checkArguments("Adam", betas: betas, epsilon: epsilon)
+        parameterGroups = groups
+        self.betas = betas
+        self.epsilon = epsilon
+    }
+
+    /// One group with `learningRate` (default 1e-3) and L2 `weightDecay` (default 0).
+    public convenience init(parameters: [Parameter], learningRate: Double = 1e-3,
+                            betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8,
+                            weightDecay: Double = 0) {
+        self.init([ParameterGroup(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)],
+                  betas: betas, epsilon: epsilon)
+    }
+
+    public func step() {
+        stepCount += 1
+        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: false)
+    }
+}
+
+/// The shared Adam/AdamW update, operation for operation as `torch.optim.adam._single_tensor_adam`
+/// on CPU in float32 (scalars computed in Double like Python floats, then rounded to Float):
+///
+///     p ← p·(1 − lr·wd)                    (AdamW, decoupled)
+///     g ← g + wd·p                         (Adam, coupled L2)
+///     m ← lerp(m, g, 1 − β1)
+///     v ← v·β2 + (1 − β2)·g·g
+///     p ← p − (lr / (1 − β1ᵗ))·m / (√v / √(1 − β2ᵗ) + ε)
+enum AdamUpdate {
+    static func checkArguments(_ name: String, betas: (Double, Double), epsilon: Double) {
+        precondition((0..<1).contains(betas.0) && (0..<1).contains(betas.1),
+                     "\(name): betas must be in [0, 1), got \(betas)")
+        precondition(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
+    }
+
+    static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool) {
+        let weight = Float(1 - betas.0)
+        let beta2 = Float(betas.1)
+        let oneMinusBeta2 = Float(1 - betas.1)
+        let eps = Float(epsilon)
+        optimizer.forEachUpdate { group, state, p, g, n in
+            let t = Double(state.step)
+            let lr = group.learningRate
+            let stepSize = lr / (1 - pow(betas.0, t))
+            let correction2Root = Float((1 - pow(betas.1, t)).squareRoot())
+            let negativeStep = Float(-stepSize)
+            let m = state.buffer("exp_avg", count: n).pointer
+            let v = state.buffer("exp_avg_sq", count: n).pointer
+            let decay = Float(group.weightDecay)
+            let shrink = Float(1 - lr * group.weightDecay)
+            let coupled = !decoupled && group.weightDecay != 0
+            if decoupled && group.weightDecay != 0 {
+                for i in 0..<n { p[i] = p[i] * shrink }
+            }
+            let smallWeight = abs(weight) < 0.5
+            for i in 0..<n {
+                let grad = coupled ? g[i] + decay * p[i] : g[i]
+                // torch.lerp: start + w·(end − start) for |w| < 0.5, else end − (end − start)·(1 − w).
+                let mi = smallWeight ? m[i] + weight * (grad - m[i]) : grad - (grad - m[i]) * (1 - weight)
+                let vi = v[i] * beta2 + oneMinusBeta2 * grad * grad
+                m[i] = mi
+                v[i] = vi
+                let denominator = vi.squareRoot() / correction2Root + eps
+                p[i] = p[i] + negativeStep * mi / denominator
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+/// The optimizer the original BERT was trained with: `AdamWeightDecayOptimizer` from
+/// google-research/bert `optimization.py`. It differs from ``AdamW`` in three ways that
+/// matter for parity: **no bias correction**, ε = 1e-6 added **outside** the square root of the
+/// raw second moment, and the decay added to the update (then scaled by the learning rate):
+///
+///     m ← β1·m + (1 − β1)·g
+///     v ← β2·v + (1 − β2)·g²
+///     u ← m / (√v + ε)  (+ weightDecay·p for decayed parameters)
+///     p ← p − lr·u
+///
+/// Google decays every parameter except names containing "LayerNorm", "layer_norm" or
+/// "bias"; here that is expressed with groups — use ``ParameterGroup/excludingWeightDecay(_:learningRate:weightDecay:patterns:)``
+/// with weight decay 0.01. Pair it with ``LearningRateSchedule/bertOriginal(warmupSteps:totalSteps:)``
+/// and `clipGradNorm(maxNorm: 1)` to reproduce `create_optimizer`. Defaults: β = (0.9, 0.999),
+/// ε = 1e-6. State per parameter: `exp_avg`, `exp_avg_sq` (Google's `adam_m`, `adam_v`).
+///
+/// ```swift
+/// let optimizer = AdamWeightDecay(ParameterGroup.excludingWeightDecay(model.namedParameters(),
+///                                                                     learningRate: 1e-4, weightDecay: 0.01))
+/// ```
+public final class AdamWeightDecay: Optimizer {
+    public let kind = "AdamWeightDecay"
+    public var parameterGroups: [ParameterGroup]
+    public var stepCount = 0
+    public let state = OptimizerStateStore()
+    /// Decay rates of the first and second moment estimates.
+    public let betas: (Double, Double)
+    /// Added to √v (outside the root).
+    public let epsilon: Double
+
+    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
+
+    /// - Parameters:
+    ///   - groups: parameter groups (learning rate and weight decay rate each).
+    ///   - betas: moment decay rates (default (0.9, 0.999)).
+    ///   - epsilon: added to √v (default 1e-6).
+    public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
+        AdamUpdate.checkArguments("AdamWeightDecay", betas: betas, epsilon: epsilon)
+        parameterGroups = groups
+        self.betas = betas
+        self.epsilon = epsilon
+    }
+
+    public func step() {
+        stepCount += 1
+        let beta1 = Float(betas.0), keep1 = Float(1 - betas.0)
+        let beta2 = Float(betas.1), keep2 = Float(1 - betas.1)
+        let eps = Float(epsilon)
+        forEachUpdate { group, state, p, g, n in
+            let lr = Float(group.learningRate)
+            let decay = Float(group.weightDecay)
+            let decays = group.weightDecay != 0
+            let m = state.buffer("exp_avg", count: n).pointer
+            let v = state.buffer("exp_avg_sq", count: n).pointer
+            for i in 0..<n {
+                let grad = g[i]
+                let mi = beta1 * m[i] + keep1 * grad
+                let vi = beta2 * v[i] + keep2 * (grad * grad)
+                m[i] = mi
+                v[i] = vi
+                var update = mi / (vi.squareRoot() + eps)
+                if decays { update = update + decay * p[i] }
+                p[i] = p[i] - lr * update
+            }
+        }
+    }
+}

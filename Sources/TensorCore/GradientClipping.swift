@@ -1,0 +1,58 @@
+import Foundation
+
+/// Rescales the gradients of `parameters` so that their global norm is at most `maxNorm`, and
+/// returns the global norm before clipping — `torch.nn.utils.clip_grad_norm_`:
+///
+///     total = ‖(‖g₁‖, ‖g₂‖, …)‖          (p-norm of the per-tensor p-norms)
+///     coef  = min(maxNorm / (total + 1e-6), 1)
+///     gᵢ   ← gᵢ · coef                   (always applied, as in PyTorch)
+///
+/// Parameters whose `grad` is nil are ignored. Per-tensor norms accumulate in Double and are
+/// rounded to Float like PyTorch's float32 norms; the coefficient is computed in Float.
+/// A non-finite total (NaN/inf gradients) propagates into the gradients exactly as in PyTorch
+/// (check the returned norm to skip such steps).
+///
+/// ```swift
+/// loss.backward()
+/// let norm = clipGradNorm(model.namedParameters().map(\.1), maxNorm: 1.0)
+/// optimizer.step()
+/// ```
+///
+/// - Parameters:
+///   - parameters: the parameters whose gradients are clipped in place.
+///   - maxNorm: the largest allowed global norm.
+///   - normType: 2 (default) for the Euclidean norm, `.infinity` for the max-abs norm, or any
+///     p ≥ 1.
+/// - Returns: the global norm of the gradients before clipping (0 when no parameter has one).
+@discardableResult
+public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: Double = 2) -> Float {
+    precondition(normType >= 1, "clipGradNorm: normType must be ≥ 1 or infinity, got \(normType)")
+    let withGradient = parameters.filter { $0.grad != nil }
+    guard !withGradient.isEmpty else { return 0 }
+    let norms = withGradient.map { parameter in
+        parameter.grad!.withUnsafeBufferPointer { GradientNorm.norm($0, normType: normType) }
+    }
+    let total = GradientNorm.norm(norms, normType: normType)
+    let coefficient = min(Float(maxNorm) / (total + Float(1e-6)), 1)
+    for parameter in withGradient {
+        parameter.grad!.withUnsafeMutableBufferPointer { gradient in
+            for i in gradient.indices { gradient[i] = gradient[i] * coefficient }
+        }
+    }
+    return total
+}
+
+/// Vector norms as `torch.linalg.vector_norm` computes them for float32 (accumulated wider).
+enum GradientNorm {
+    static func norm<C: Collection>(_ values: C, normType: Double) -> Float where C.Element == Float {
+        if normType == .infinity {
+            return values.reduce(Float(0)) { ($0.isNaN || $1.isNaN) ? .nan : max($0, abs($1)) }
+        }
+        if normType == 2 {
+            let sum = values.reduce(0.0) { $0 + Double($1) * Double($1) }
+            return Float(sum.squareRoot())
+        }
+        let sum = values.reduce(0.0) { $0 + pow(Double(abs($1)), normType) }
+        return Float(pow(sum, 1 / normType))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// LAMB (You et al. 2019) as NVIDIA implements it for BERT pretraining: apex `FusedLAMB`
+/// (`csrc/multi_tensor_lamb.cu`) with `adam_w_mode`, gradient averaging, bias correction and
+/// `use_nvlamb = false`. Per parameter, in float32:
+///
+///     m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g·g
+///     u ← (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε) + weightDecay·p
+///     r ← ‖p‖ / ‖u‖   for parameters with weight decay ≠ 0 when both norms are non-zero, else 1
+///     p ← p − lr·r·u
+///
+/// `‖p‖` is taken before the update. Like apex, the scalars are C floats: `1 − β` is computed
+/// in Float and the bias corrections as `1 − pow(Double(Float(β)), t)`.
+/// Not included: apex's internal global-norm gradient clipping (`max_grad_norm`); call
+/// `clipGradNorm` before `step()` instead (note torch's formula `max/(norm + 1e-6)` differs
+/// slightly from apex's `norm/max` division). NVIDIA pairs LAMB with a polynomial decay of
+/// power 0.5 (``LearningRateSchedule/polynomial(warmupSteps:totalSteps:initialLR:endLR:power:)``).
+/// Defaults (apex): β = (0.9, 0.999), ε = 1e-6. State per parameter: `exp_avg`, `exp_avg_sq`.
+///
+/// ```swift
+/// let lamb = LAMB(ParameterGroup.excludingWeightDecay(model.namedParameters(),
+///                                                     learningRate: 6e-3, weightDecay: 0.01))
+/// ```
+public final class LAMB: Optimizer {
+    public let kind = "LAMB"
+    public var parameterGroups: [ParameterGroup]
+    public var stepCount = 0
+    public let state = OptimizerStateStore()
+    /// Decay rates of the first and second moment estimates.
+    public let betas: (Double, Double)
+    /// Added to the bias-corrected √v.
+    public let epsilon: Double
+
+    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
+
+    /// - Parameters:
+    ///   - groups: parameter groups; groups with weight decay ≠ 0 get the trust ratio.
+    ///   - betas: moment decay rates (default (0.9, 0.999)).
+    ///   - epsilon: numerical stabiliser (default 1e-6).
+    public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
+        AdamUpdate.checkArguments("LAMB", betas: betas, epsilon: epsilon)
+        parameterGroups = groups
+        self.betas = betas
+        self.epsilon = epsilon
+    }
+
+    public func step() {
+        stepCount += 1
+        let beta1 = Float(betas.0), beta2 = Float(betas.1)
+        let keep1 = 1 - beta1, keep2 = 1 - beta2
+        let eps = Float(epsilon)
+        forEachUpdate { group, state, p, g, n in
+            let t = Double(state.step)
+            let correction1 = Float(1 - pow(Double(beta1), t))
+            let correction2 = Float(1 - pow(Double(beta2), t))
+            let lr = Float(group.learningRate)
+            let decay = Float(group.weightDecay)
+            let decays = group.weightDecay != 0
+            let m = state.buffer("exp_avg", count: n).pointer
+            let v = state.buffer("exp_avg_sq", count: n).pointer
+            let parameterNorm = LAMB.norm(UnsafePointer(p), n)
+            // The update is staged in a scratch buffer: its norm is needed before applying it.
+            let update = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
+            defer { update.deallocate() }
+            for i in 0..<n {
+                let grad = g[i]
+                let mi = m[i] * beta1 + keep1 * grad
+                let vi = v[i] * beta2 + keep2 * grad * grad
+                m[i] = mi
+                v[i] = vi
+                let denominator = (vi / correction2).squareRoot() + eps
+                let u = (mi / correction1) / denominator
+                update[i] = decays ? u + decay * p[i] : u
+            }
+            var ratio = lr
+            if decays {
+                let updateNorm = LAMB.norm(UnsafePointer(update), n)
+                if updateNorm != 0 && parameterNorm != 0 { ratio = lr * (parameterNorm / updateNorm) }
+            }
+            for i in 0..<n { p[i] = p[i] - ratio * update[i] }
+        }
+    }
+
+    /// L2 norm accumulated in Double, rounded to Float.
+    static func norm(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var sum = 0.0
+        for i in 0..<n { sum += Double(x[i]) * Double(x[i]) }
+        return Float(sum.squareRoot())
+    }
+}
