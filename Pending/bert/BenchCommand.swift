@@ -50,12 +50,12 @@ struct BenchCommand: ParsableCommand {
             let labels = IntTensor(ids.values.map { rng.nextFloat() < 0.15 ? $0 : -100 }, shape: [batch, seq])
             let nsp = IntTensor((0..<batch).map { _ in rng.nextInt(below: 2) }, shape: [batch])
             let params = model.namedParameters().map(\.1)
-            let optimizer = AdamW(parameters: params, learningRate: 1e-4, weightDecay: 0.01)
+            let optimizer = AdamW([ParameterGroup(parameters: params, learningRate: 1e-4, weightDecay: 0.01)])
             step = {
                 optimizer.zeroGrad()
                 let out = try model(input, labels: labels, nextSentenceLabel: nsp)
                 out.loss!.backward()
-                clipGradNorm(params, maxNorm: 1.0)
+                _ = clipGradNorm(params, maxNorm: 1.0)
                 optimizer.step()
             }
         } else {
