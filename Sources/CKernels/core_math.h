@@ -26,10 +26,12 @@ static inline float tc_exp_inline(float x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     float y = p * z + r + 1.0f;
-    // 2^n as 2^(n-1) * 2 so that n = 128 does not overflow the exponent field.
-    int32_t ni = (int32_t)n - 1;
-    float scale = tc_bits_to_float((uint32_t)(ni + 127) << 23);
-    y = y * scale * 2.0f;
+    // 2^n as 2^h · 2^(n-h) with h = floor(n/2): both factors stay normal for n in [-126, 128].
+    int32_t ni = (int32_t)n;
+    int32_t h = ni >> 1;
+    float s1 = tc_bits_to_float((uint32_t)(h + 127) << 23);
+    float s2 = tc_bits_to_float((uint32_t)(ni - h + 127) << 23);
+    y = y * s1 * s2;
     y = x > hi ? __builtin_inff() : y;
     y = x < lo ? 0.0f : y;
     y = (x != x) ? x : y;

@@ -7,7 +7,7 @@ extension Tensor {
     /// ```
     public static func broadcastShapes(_ a: [Int], _ b: [Int], op: String) -> [Int] {
         if a == b { return a }
-        let rank = max(a.count, b.count)
+        let rank = Swift.max(a.count, b.count)
         var result = [Int](repeating: 1, count: rank)
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]

@@ -16,8 +16,14 @@ public final class Parameter: @unchecked Sendable {
     /// `requiresGrad` is false or grad mode is off). Assigning replaces the value (detached from
     /// any graph it came from); writing in place (e.g. an optimizer step) is allowed.
     public var value: Tensor {
-        didSet { bindValue() }
+        get { storedValue }
+        set { storedValue = newValue; bindValue() }
+        _modify {
+            yield &storedValue
+            bindValue()
+        }
     }
+    private var storedValue: Tensor
     /// Accumulated gradient, same shape as `value`; nil until the first backward reaches it.
     public var grad: Tensor?
     /// Name (set by the owner, e.g. from `Module.namedParameters()`), for messages and IO.
@@ -30,7 +36,7 @@ public final class Parameter: @unchecked Sendable {
 
     /// A parameter holding `value`.
     public init(_ value: Tensor, name: String = "", requiresGrad: Bool = true) {
-        self.value = value
+        self.storedValue = value
         self.name = name
         self.requiresGrad = requiresGrad
         bindValue()
@@ -53,7 +59,7 @@ public final class Parameter: @unchecked Sendable {
         } else {
             leaf = nil
         }
-        if value.node !== leaf { value.node = leaf }
+        if storedValue.node !== leaf { storedValue.node = leaf }
     }
 
     /// Adds a backward gradient into `grad`.

@@ -70,3 +70,29 @@ extension Tensor {
         return sum(axes: axes, keepDim: true).reshape(target)
     }
 }
+
+extension Tensor {
+    /// Variance over `axes`: Σ(x − mean)² / (n − 1) when `unbiased` (PyTorch's default), else
+    /// / n.
+    ///
+    /// ```swift
+    /// let v = x.variance(axes: [-1], unbiased: false, keepDim: true)   // [B, T, 1]
+    /// ```
+    public func variance(axes: [Int], unbiased: Bool = true, keepDim: Bool = false) -> Tensor {
+        let set = normalizedAxes(axes, op: "variance")
+        let n = set.reduce(1) { $0 * shape[$1] }
+        let centered = self - mean(axes: axes, keepDim: true)
+        let divisor = Float(unbiased ? n - 1 : n)
+        return centered.square().sum(axes: axes, keepDim: keepDim) * (1 / divisor)
+    }
+
+    /// Variance along one axis.
+    public func variance(axis: Int, unbiased: Bool = true, keepDim: Bool = false) -> Tensor {
+        variance(axes: [axis], unbiased: unbiased, keepDim: keepDim)
+    }
+
+    /// Variance of all elements, as a scalar.
+    public func variance(unbiased: Bool = true) -> Tensor {
+        variance(axes: Array(0..<rank), unbiased: unbiased)
+    }
+}

@@ -37,7 +37,7 @@ extension Tensor {
     /// ```
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "Tensor.arange: step must not be 0")
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let t = empty([n])
         for i in 0..<n { t.baseAddress[i] = start + Float(i) * step }
         return t
@@ -78,7 +78,7 @@ extension Tensor {
         let p = t.baseAddress
         for i in 0..<t.count {
             var z = generator.nextNormal()
-            while abs(z) > 2 { z = generator.nextNormal() }
+            while Swift.abs(z) > 2 { z = generator.nextNormal() }
             p[i] = mean + std * z
         }
         return t
