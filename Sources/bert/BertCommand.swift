@@ -5,6 +5,8 @@ struct BertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bert",
         abstract: "BERT in Swift: tokenize, encode, train and benchmark.",
-        subcommands: []
+        subcommands: [
+            TokenizeCommand.self,
+        ]
     )
 }
