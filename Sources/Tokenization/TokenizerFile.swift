@@ -150,7 +150,7 @@ struct TokenizerFileReader {
 
     func int(_ value: Any?, _ field: String, default fallback: Int?) throws -> Int {
         if value == nil || value is NSNull, let fallback { return fallback }
-        guard let n = value as? NSNumber, !(value is Bool), n.doubleValue == Double(n.intValue), n.intValue >= 0 else {
+        guard let n = value as? NSNumber, n.doubleValue == Double(n.intValue), n.intValue >= 0 else {
             throw malformed("\(field) must be a non-negative integer")
         }
         return n.intValue

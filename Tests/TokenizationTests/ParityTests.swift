@@ -19,7 +19,7 @@ import Tokenization
     /// text, empty and whitespace-only lines, real prose, random mixtures, invalid UTF-8; single
     /// and pair; uncased, cased and two other normalizer settings.
     @Test func encodingsMatchHF() throws {
-        #expect(Self.cases.count > 900)
+        #expect(Self.cases.count > 800)
         var failures = 0
         for c in Self.cases {
             let e = try encode(c, with: Fixtures.settings[c.s]!)
