@@ -14,6 +14,11 @@ let package = Package(
             dependencies: [.product(name: "TensorCore", package: "swift-bert")],
             path: "Sources/TensorBench"
         ),
+        .executableTarget(
+            name: "OptimBench",
+            dependencies: [.product(name: "TensorCore", package: "swift-bert")],
+            path: "Sources/OptimBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -367,10 +367,62 @@ def make_optimizers():
             case["schedule"] = None
     return {
         "steps": STEPS,
+        "large": make_large(),
         "params": [{"name": n, "shape": s, "values": f32list(INITIAL[n])} for n, s in PARAM_SPECS],
         "grads": [{n: (None if g[n] is None else f32list(g[n])) for n in NAMES} for g in GRADS],
         "cases": cases,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# A parameter larger than one optimizer chunk (65536 elements), with values and gradients given
+# by integer formulas that Swift evaluates identically; only every 101st final value is stored.
+# ---------------------------------------------------------------------------------------------
+
+LARGE_SIZE, LARGE_STEPS, LARGE_STRIDE = 70001, 3, 101
+
+
+def large_initial():
+    i = np.arange(LARGE_SIZE, dtype=np.int64)
+    return (((i * 7919) % 1000) / 1000.0 - 0.5).astype(np.float32)
+
+
+def large_grad(step):
+    i = np.arange(LARGE_SIZE, dtype=np.int64)
+    return ((((i * 31 + step * 17) % 2001) - 1000) / 100000.0).astype(np.float32)
+
+
+def make_large():
+    out = {"size": LARGE_SIZE, "steps": LARGE_STEPS, "stride": LARGE_STRIDE, "cases": []}
+    # torch AdamW (lr 1e-2, weight decay 0.01) with clip_grad_norm_(1.0) every step.
+    p = torch.nn.Parameter(torch.from_numpy(large_initial()))
+    opt = torch.optim.AdamW([p], lr=1e-2, weight_decay=0.01)
+    norms = []
+    for step in range(LARGE_STEPS):
+        p.grad = torch.from_numpy(large_grad(step))
+        norms.append(float(torch.nn.utils.clip_grad_norm_([p], 1.0)))
+        opt.step()
+    out["cases"].append({"name": "adamw", "norms": norms,
+                         "sample": f32list(p.detach().numpy()[::LARGE_STRIDE])})
+    # numpy LAMB (apex semantics as in run_lamb), lr 1e-2, weight decay 0.01, no clipping.
+    b1, b2, eps, decay, lr = F32(0.9), F32(0.999), F32(1e-6), F32(0.01), F32(1e-2)
+    b3, omb2 = F32(F32(1.0) - b1), F32(F32(1.0) - b2)
+    p = large_initial()
+    m = np.zeros_like(p)
+    v = np.zeros_like(p)
+    for step in range(LARGE_STEPS):
+        g = large_grad(step)
+        t = step + 1
+        bc1, bc2 = F32(1 - math.pow(float(b1), t)), F32(1 - math.pow(float(b2), t))
+        p_norm = l2(p)
+        m = m * b1 + b3 * g
+        v = v * b2 + omb2 * g * g
+        u = (m / bc1) / (np.sqrt(v / bc2) + eps) + decay * p
+        u_norm = l2(u)
+        ratio = F32(lr * F32(p_norm / u_norm))
+        p = (p - ratio * u).astype(F32)
+    out["cases"].append({"name": "lamb", "norms": [], "sample": f32list(p[::LARGE_STRIDE])})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

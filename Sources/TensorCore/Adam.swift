@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam (`torch.optim.Adam`) with bias correction and optional coupled L2 weight decay
@@ -76,20 +77,13 @@ enum AdamUpdate {
             let v = state.buffer("exp_avg_sq", count: n).pointer
             let decay = Float(group.weightDecay)
             let shrink = Float(1 - lr * group.weightDecay)
-            let coupled = !decoupled && group.weightDecay != 0
-            if decoupled && group.weightDecay != 0 {
-                for i in 0..<n { p[i] = p[i] * shrink }
-            }
-            let smallWeight = abs(weight) < 0.5
-            for i in 0..<n {
-                let grad = coupled ? g[i] + decay * p[i] : g[i]
-                // torch.lerp: start + w·(end − start) for |w| < 0.5, else end − (end − start)·(1 − w).
-                let mi = smallWeight ? m[i] + weight * (grad - m[i]) : grad - (grad - m[i]) * (1 - weight)
-                let vi = v[i] * beta2 + oneMinusBeta2 * grad * grad
-                m[i] = mi
-                v[i] = vi
-                let denominator = vi.squareRoot() / correction2Root + eps
-                p[i] = p[i] + negativeStep * mi / denominator
+            let hasDecay = group.weightDecay != 0
+            let decoupledFlag: Int32 = decoupled && hasDecay ? 1 : 0
+            let coupledFlag: Int32 = !decoupled && hasDecay ? 1 : 0
+            OptimizerChunks.forEach(n) { r in
+                let i = r.lowerBound
+                tc_adam_update(p + i, g + i, m + i, v + i, Int64(r.count), decoupledFlag, shrink, coupledFlag, decay,
+                               weight, beta2, oneMinusBeta2, correction2Root, eps, negativeStep)
             }
         }
     }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The optimizer the original BERT was trained with: `AdamWeightDecayOptimizer` from
 /// google-research/bert `optimization.py`. It differs from ``AdamW`` in three ways that
 /// matter for parity: **no bias correction**, ε = 1e-6 added **outside** the square root of the
@@ -49,18 +51,13 @@ public final class AdamWeightDecay: Optimizer {
         forEachUpdate { group, state, p, g, n in
             let lr = Float(group.learningRate)
             let decay = Float(group.weightDecay)
-            let decays = group.weightDecay != 0
+            let decays: Int32 = group.weightDecay != 0 ? 1 : 0
             let m = state.buffer("exp_avg", count: n).pointer
             let v = state.buffer("exp_avg_sq", count: n).pointer
-            for i in 0..<n {
-                let grad = g[i]
-                let mi = beta1 * m[i] + keep1 * grad
-                let vi = beta2 * v[i] + keep2 * (grad * grad)
-                m[i] = mi
-                v[i] = vi
-                var update = mi / (vi.squareRoot() + eps)
-                if decays { update = update + decay * p[i] }
-                p[i] = p[i] - lr * update
+            OptimizerChunks.forEach(n) { r in
+                let i = r.lowerBound
+                tc_adam_weight_decay_update(p + i, g + i, m + i, v + i, Int64(r.count), beta1, keep1, beta2, keep2,
+                                            eps, lr, decays, decay)
             }
         }
     }

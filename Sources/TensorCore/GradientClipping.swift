@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Rescales the gradients of `parameters` so that their global norm is at most `maxNorm`, and
@@ -36,7 +37,10 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: D
     let coefficient = min(Float(maxNorm) / (total + Float(1e-6)), 1)
     for parameter in withGradient {
         parameter.grad!.withUnsafeMutableBufferPointer { gradient in
-            for i in gradient.indices { gradient[i] = gradient[i] * coefficient }
+            guard let base = gradient.baseAddress else { return }
+            OptimizerChunks.forEach(gradient.count) { r in
+                tc_scale_in_place(base + r.lowerBound, Int64(r.count), coefficient)
+            }
         }
     }
     return total
@@ -44,7 +48,28 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: D
 
 /// Vector norms as `torch.linalg.vector_norm` computes them for float32 (accumulated wider).
 enum GradientNorm {
-    static func norm<C: Collection>(_ values: C, normType: Double) -> Float where C.Element == Float {
+    /// The `normType`-norm of a contiguous buffer (2 and ∞ vectorised and chunked).
+    static func norm(_ values: UnsafeBufferPointer<Float>, normType: Double) -> Float {
+        guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        if normType == .infinity {
+            var maxima = [Float](repeating: 0, count: (values.count + OptimizerChunks.size - 1) / OptimizerChunks.size)
+            maxima.withUnsafeMutableBufferPointer { out in
+                let output = UncheckedSendable(value: out.baseAddress!)
+                OptimizerChunks.forEach(values.count) { r in
+                    output.value[r.lowerBound / OptimizerChunks.size] = tc_max_abs(base + r.lowerBound, Int64(r.count))
+                }
+            }
+            return norm(maxima, normType: normType)
+        }
+        if normType == 2 {
+            let sum = OptimizerChunks.sum(values.count) { r in tc_sum_of_squares(base + r.lowerBound, Int64(r.count)) }
+            return Float(sum.squareRoot())
+        }
+        return norm(Array(values), normType: normType)
+    }
+
+    /// The `normType`-norm of a few values (the per-tensor norms).
+    static func norm(_ values: [Float], normType: Double) -> Float {
         if normType == .infinity {
             return values.reduce(Float(0)) { ($0.isNaN || $1.isNaN) ? .nan : max($0, abs($1)) }
         }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// LAMB (You et al. 2019) as NVIDIA implements it for BERT pretraining: apex `FusedLAMB`
@@ -56,35 +57,27 @@ public final class LAMB: Optimizer {
             let lr = Float(group.learningRate)
             let decay = Float(group.weightDecay)
             let decays = group.weightDecay != 0
+            let decaysFlag: Int32 = decays ? 1 : 0
             let m = state.buffer("exp_avg", count: n).pointer
             let v = state.buffer("exp_avg_sq", count: n).pointer
-            let parameterNorm = LAMB.norm(UnsafePointer(p), n)
-            // The update is staged in a scratch buffer: its norm is needed before applying it.
-            let update = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1))
-            defer { update.deallocate() }
-            for i in 0..<n {
-                let grad = g[i]
-                let mi = m[i] * beta1 + keep1 * grad
-                let vi = v[i] * beta2 + keep2 * grad * grad
-                m[i] = mi
-                v[i] = vi
-                let denominator = (vi / correction2).squareRoot() + eps
-                let u = (mi / correction1) / denominator
-                update[i] = decays ? u + decay * p[i] : u
-            }
+            // Norms accumulate in Double (per-chunk partials in chunk order), rounded to Float.
+            let parameterNorm = Float(OptimizerChunks.sum(n) { r in
+                tc_sum_of_squares(p + r.lowerBound, Int64(r.count))
+            }.squareRoot())
+            // Stage 1 updates the moments and measures ‖u‖; stage 2 recomputes u (same float
+            // operations, so bit-identical) and applies it, so no scratch copy of u is needed.
+            let updateNorm = Float(OptimizerChunks.sum(n) { r in
+                let i = r.lowerBound
+                return tc_lamb_stage1(p + i, g + i, m + i, v + i, Int64(r.count), beta1, keep1, beta2, keep2,
+                                      correction1, correction2, eps, decaysFlag, decay)
+            }.squareRoot())
             var ratio = lr
-            if decays {
-                let updateNorm = LAMB.norm(UnsafePointer(update), n)
-                if updateNorm != 0 && parameterNorm != 0 { ratio = lr * (parameterNorm / updateNorm) }
+            if decays && updateNorm != 0 && parameterNorm != 0 { ratio = lr * (parameterNorm / updateNorm) }
+            OptimizerChunks.forEach(n) { r in
+                let i = r.lowerBound
+                tc_lamb_stage2(p + i, m + i, v + i, Int64(r.count), correction1, correction2, eps, decaysFlag, decay,
+                               ratio)
             }
-            for i in 0..<n { p[i] = p[i] - ratio * update[i] }
         }
-    }
-
-    /// L2 norm accumulated in Double, rounded to Float.
-    static func norm(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-        var sum = 0.0
-        for i in 0..<n { sum += Double(x[i]) * Double(x[i]) }
-        return Float(sum.squareRoot())
     }
 }

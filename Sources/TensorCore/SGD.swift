@@ -1,3 +1,5 @@
+import CKernels
+
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight
 /// decay, exactly as `torch.optim.SGD` (single-tensor path, float32):
 ///
@@ -57,26 +59,20 @@ public final class SGD: Optimizer {
         let momentum = Float(momentum)
         let keep = Float(1 - dampening)
         let useMomentum = self.momentum != 0
-        let nesterov = self.nesterov
+        let nesterov: Int32 = self.nesterov ? 1 : 0
         forEachUpdate { group, state, p, g, n in
             let negativeLR = Float(-group.learningRate)
             let decay = Float(group.weightDecay)
-            let hasDecay = group.weightDecay != 0
-            guard useMomentum else {
-                for i in 0..<n {
-                    let d = hasDecay ? g[i] + decay * p[i] : g[i]
-                    p[i] = p[i] + negativeLR * d
-                }
-                return
+            let hasDecay: Int32 = group.weightDecay != 0 ? 1 : 0
+            var mode: Int32 = 0
+            var buffer: UnsafeMutablePointer<Float>?
+            if useMomentum {
+                mode = state.buffers["momentum_buffer"] == nil ? 1 : 2
+                buffer = state.buffer("momentum_buffer", count: n).pointer
             }
-            let first = state.buffers["momentum_buffer"] == nil
-            let buf = state.buffer("momentum_buffer", count: n).pointer
-            for i in 0..<n {
-                var d = hasDecay ? g[i] + decay * p[i] : g[i]
-                let b = first ? d : buf[i] * momentum + keep * d
-                buf[i] = b
-                d = nesterov ? d + momentum * b : b
-                p[i] = p[i] + negativeLR * d
+            OptimizerChunks.forEach(n) { r in
+                tc_sgd_update(p + r.lowerBound, g + r.lowerBound, buffer.map { $0 + r.lowerBound }, Int64(r.count),
+                              negativeLR, hasDecay, decay, mode, momentum, keep, nesterov)
             }
         }
     }

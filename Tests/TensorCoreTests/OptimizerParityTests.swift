@@ -13,7 +13,19 @@ import TensorCore
             var shape: [Int]
             var values: [Float]
         }
+        struct Large: Decodable {
+            struct Case: Decodable {
+                var name: String
+                var norms: [Double]
+                var sample: [Float]
+            }
+            var size: Int
+            var steps: Int
+            var stride: Int
+            var cases: [Case]
+        }
         var steps: Int
+        var large: Large
         var params: [Param]
         var grads: [[String: [Float]?]]
         var cases: [Case]
@@ -138,5 +150,30 @@ import TensorCore
             }
         }
         #expect(optimizer.stepCount == fixture.steps)
+    }
+
+    /// A parameter spanning two optimizer chunks (70001 elements), whose kernels and norms run
+    /// chunked and on several threads: AdamW + clipping against torch, LAMB against numpy.
+    @Test(arguments: ["adamw", "lamb"])
+    func chunkedLargeParameterMatchesReference(name: String) throws {
+        let large = try #require(Self.fixture).large
+        let expected = try #require(large.cases.first { $0.name == name })
+        let initial = (0..<large.size).map { Float(Double(($0 * 7919) % 1000) / 1000.0 - 0.5) }
+        let parameter = Parameter(Tensor(initial, shape: [large.size]), name: "big.weight")
+        let group = [ParameterGroup(parameters: [parameter], learningRate: 1e-2, weightDecay: 0.01)]
+        let optimizer: any Optimizer = name == "adamw" ? AdamW(group) : LAMB(group)
+        for step in 0..<large.steps {
+            let gradient = (0..<large.size).map { Float(Double((($0 * 31 + step * 17) % 2001) - 1000) / 100000.0) }
+            parameter.grad = Tensor(gradient, shape: [large.size])
+            if name == "adamw" {
+                let norm = clipGradNorm([parameter], maxNorm: 1.0)
+                #expect(abs(Double(norm) - expected.norms[step]) <= 1e-6 * expected.norms[step])
+            }
+            optimizer.step()
+        }
+        let values = parameter.value.toArray()
+        let sample = stride(from: 0, to: large.size, by: large.stride).map { values[$0] }
+        let scale = expected.sample.reduce(Float(0)) { max($0, abs($1)) }
+        OptimFixtures.expectClose(sample, expected.sample, relative: 1e-6, absolute: 1e-6 * scale, "large \(name)")
     }
 }
