@@ -27,7 +27,7 @@ Files:
   jsonlines-*.txt input bytes and HF-equivalent output of `bert tokenize`
   trainer.json    WordPieceTrainer runs (HF is not deterministic on ties: several runs recorded)
 
-Usage: bash Scripts/fetch_minilm.sh && python3 Scripts/make_tokenizer_fixtures.py
+Usage: bash Scripts/fetch_minilm.sh && python3 Scripts/make_tokenizer_fixtures.py [--retrain]
 """
 import glob
 import json
@@ -40,7 +40,7 @@ import zlib
 
 import tokenizers
 import transformers
-from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors, decoders, trainers, models
+from tokenizers import AddedToken, Tokenizer, normalizers, pre_tokenizers, processors, decoders, trainers, models
 from tokenizers.implementations import BertWordPieceTokenizer
 
 PINNED = {"tokenizers": "0.23.3", "transformers": "5.23.0"}
@@ -203,16 +203,19 @@ def main():
     with open(os.path.join(OUT, "trainer.json"), "w", encoding="utf-8") as f:
         json.dump(trainer_cases, f, ensure_ascii=False, separators=(",", ":"))
 
-    # The cased vocabulary for the cased setting: one trainer run, saved as is.
-    cased = train(corpus, vocab_size=4000, min_frequency=2, limit_alphabet=1000, lowercase=False)
+    # The cased vocabulary for the cased setting: one trainer run, saved as is (kept when it
+    # exists, so regenerating the fixtures does not churn it; --retrain makes a new one).
     vocab_cased = os.path.join(OUT, "vocab-cased.txt")
-    with open(vocab_cased, "w", encoding="utf-8") as f:
-        f.write("\n".join(cased) + "\n")
+    if "--retrain" in sys.argv or not os.path.exists(vocab_cased):
+        cased = train(corpus, vocab_size=4000, min_frequency=2, limit_alphabet=1000, lowercase=False)
+        with open(vocab_cased, "w", encoding="utf-8") as f:
+            f.write("\n".join(cased) + "\n")
 
     settings = make_settings(vocab_uncased, vocab_cased)
     model_json = Tokenizer.from_file(os.path.join(minilm, "tokenizer.json"))
     model_json.no_truncation()
     model_json.no_padding()
+    uncased_model = model_json
 
     # tokenizer.json files: BertProcessing with declared truncation + padding; TemplateProcessing.
     bert_json = BertWordPieceTokenizer(vocab_cased, lowercase=False)._tokenizer
@@ -375,6 +378,43 @@ def main():
     settings["uncased"].no_truncation()
     with open(os.path.join(OUT, "padding.jsonl"), "w", encoding="utf-8") as f:
         for c in pad_cases:
+            f.write(json.dumps(c, ensure_ascii=True, separators=(",", ":")) + "\n")
+
+    # the pipeline's parts on their own: normalizer, pre-tokenizer, decoder
+    comp = []
+    flags = {"uncased": dict(lowercase=True), "cased": dict(lowercase=False),
+             "raw": dict(clean_text=False, handle_chinese_chars=False, strip_accents=False, lowercase=True),
+             "strip": dict(strip_accents=True, lowercase=False)}
+    pre = pre_tokenizers.BertPreTokenizer()
+    for name, kw in flags.items():
+        n = normalizers.BertNormalizer(**kw)
+        for a in all_texts[:70]:
+            normalized = n.normalize_str(a)
+            comp.append({"normalizer": name, "a": a, "normalized": normalized,
+                         "words": [[w, o[0], o[1]] for w, o in pre.pre_tokenize_str(a)]})
+    for a in all_texts[:70] + all_texts[-40:]:
+        toks = uncased_model.encode(a).tokens
+        comp.append({"decoder": toks, "text": decoders.WordPiece().decode(toks),
+                     "plain": decoders.WordPiece(cleanup=False).decode(toks)})
+    with open(os.path.join(OUT, "components.jsonl"), "w", encoding="utf-8") as f:
+        for c in comp:
+            f.write(json.dumps(c, ensure_ascii=True, separators=(",", ":")) + "\n")
+
+    # added tokens with lstrip / rstrip / single_word, and a non-special added token
+    added = Tokenizer.from_file(os.path.join(OUT, "tokenizer-cased-template.json"))
+    added.add_special_tokens([AddedToken("[MASK]", lstrip=True, rstrip=False, normalized=False),
+                              AddedToken("<eos>", rstrip=True, single_word=True, normalized=False)])
+    added.add_tokens([AddedToken("Mr.Smith", normalized=False), AddedToken("[X]", lstrip=True, rstrip=True, normalized=False)])
+    added.save(os.path.join(OUT, "tokenizer-added.json"))
+    added_cases = []
+    for a in ["Hello  [MASK] world", "a[MASK]b", "   [MASK]", "end <eos>   next", "end<eos> next", "<eos>", "x <eos>y",
+              "<eos> <eos>", "Mr.Smith went", "Dear Mr.Smithers", "a [X] b", "[X][X]", "\t[X]\u3000x", "[MASK] [X] <eos>",
+              "<eos>\u00a0z", "a\u200b[MASK]", "[MASK]<eos>"]:
+        e = added.encode(a)
+        added_cases.append({"a": a, "e": full_json(e), "decoded": added.decode(e.ids, skip_special_tokens=True),
+                            "decoded_all": added.decode(e.ids, skip_special_tokens=False)})
+    with open(os.path.join(OUT, "added.jsonl"), "w", encoding="utf-8") as f:
+        for c in added_cases:
             f.write(json.dumps(c, ensure_ascii=True, separators=(",", ":")) + "\n")
 
     # `bert tokenize` input/output: lines split on "\n" only, invalid UTF-8 replaced

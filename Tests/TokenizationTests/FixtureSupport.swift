@@ -135,15 +135,30 @@ func bytes(hex: String) -> [UInt8] {
     return out
 }
 
+private let crcTable: [UInt32] = (0..<256).map { i in
+    var c = UInt32(i)
+    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+}
+
 /// CRC-32 (IEEE, as Python's zlib.crc32).
 func crc32(_ bytes: [UInt8]) -> UInt32 {
-    var table = [UInt32](repeating: 0, count: 256)
-    for i in 0..<256 {
-        var c = UInt32(i)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        table[i] = c
-    }
+    let table = crcTable
     var crc: UInt32 = 0xFFFF_FFFF
     for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
     return crc ^ 0xFFFF_FFFF
+}
+
+/// "id,id,…|start:end,start:end,…" as the fixture script's `serialize`.
+func serialize(_ e: Encoding) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(e.count * 16)
+    func append(_ n: Int) { out.append(contentsOf: String(n).utf8) }
+    for (k, id) in e.ids.enumerated() { if k > 0 { out.append(0x2C) }; append(id) }
+    out.append(UInt8(ascii: "|"))
+    for (k, r) in e.offsets.enumerated() {
+        if k > 0 { out.append(0x2C) }
+        append(r.lowerBound); out.append(UInt8(ascii: ":")); append(r.upperBound)
+    }
+    return out
 }

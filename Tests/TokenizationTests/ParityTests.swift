@@ -147,6 +147,25 @@ import Tokenization
         }
     }
 
+    /// Added tokens with lstrip (the span takes the whitespace before), rstrip (and after),
+    /// single_word (not inside a word) and non-special added tokens, matched on the raw text.
+    @Test func addedTokenFlagsMatchHF() throws {
+        struct AddedCase: Decodable { var a: String; var e: ExpectedEncoding; var decoded: String; var decoded_all: String }
+        let tokenizer = try BertTokenizer(tokenizerFile: Fixtures.url("tokenizer-added.json"))
+        let mask = tokenizer.addedTokens.first { $0.content == "[MASK]" }!
+        #expect(mask.lstrip && !mask.rstrip && mask.special)
+        #expect(tokenizer.addedTokens.contains { $0.content == "<eos>" && $0.singleWord && $0.rstrip })
+        let cases = Fixtures.lines("added.jsonl", as: AddedCase.self)
+        #expect(cases.count == 17)
+        for c in cases {
+            let e = try tokenizer.encode(c.a)
+            expectMatch(e, c.e, "added \(c.a.debugDescription)")
+            #expect(Array(tokenizer.decode(e.ids).utf8) == Array(c.decoded.utf8), "decode \(c.a.debugDescription)")
+            #expect(Array(tokenizer.decode(e.ids, skipSpecialTokens: false).utf8) == Array(c.decoded_all.utf8),
+                    "decode all \(c.a.debugDescription)")
+        }
+    }
+
     /// decode with and without special tokens: "##" joined, spaces before punctuation and
     /// contractions cleaned token by token, unknown ids skipped.
     @Test func decodeMatchesHF() throws {
@@ -177,9 +196,7 @@ import Tokenization
                 text.append("a"); text.append(scalar); text.append("b"); text.append(" "); text.append(scalar)
             }
             let e = try tokenizer.encode(String(text))
-            let serialized = e.ids.map(String.init).joined(separator: ",") + "|"
-                + e.offsets.map { "\($0.lowerBound):\($0.upperBound)" }.joined(separator: ",")
-            let crc = String(format: "%08x", crc32(Array(serialized.utf8)))
+            let crc = String(format: "%08x", crc32(serialize(e)))
             if crc != sweep.crc[block] { mismatches.append(String(format: "U+%04X–U+%04X", block * 256, block * 256 + 255)) }
         }
         #expect(mismatches.isEmpty, "[\(setting)] blocks differing from HF: \(mismatches.prefix(20))")
