@@ -501,7 +501,25 @@ def make_safetensors(directory):
         json.dump(expected, f, indent=1)
 
 
+def check_pins():
+    """Refuses to write fixtures with versions other than the pins of Scripts/requirements.txt."""
+    import safetensors
+    pins = {}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "requirements.txt")) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if "==" in line:
+                name, version = line.split("==")
+                pins[name.strip()] = version.strip()
+    found = {"torch": torch.__version__.split("+")[0], "transformers": transformers.__version__,
+             "safetensors": safetensors.__version__, "numpy": np.__version__}
+    wrong = {k: (v, pins[k]) for k, v in found.items() if k in pins and v != pins[k]}
+    if wrong:
+        raise SystemExit(f"version mismatch (found, pinned): {wrong}; pip install -r Scripts/requirements.txt")
+
+
 def main():
+    check_pins()
     torch.set_num_threads(1)
     optim_dir = os.path.join(ROOT, "optim")
     os.makedirs(optim_dir, exist_ok=True)

@@ -28,6 +28,7 @@ public final class Adam: Optimizer {
     ///   - epsilon: numerical stabiliser (default 1e-8).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8) {
         AdamUpdate.checkArguments("Adam", betas: betas, epsilon: epsilon)
+        ParameterGroup.validate(groups, optimizer: "Adam")
         parameterGroups = groups
         self.betas = betas
         self.epsilon = epsilon

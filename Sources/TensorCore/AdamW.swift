@@ -27,6 +27,7 @@ public final class AdamW: Optimizer {
     ///   - epsilon: numerical stabiliser (default 1e-8).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8) {
         AdamUpdate.checkArguments("AdamW", betas: betas, epsilon: epsilon)
+        ParameterGroup.validate(groups, optimizer: "AdamW")
         parameterGroups = groups
         self.betas = betas
         self.epsilon = epsilon

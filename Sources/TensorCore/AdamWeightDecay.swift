@@ -38,6 +38,7 @@ public final class AdamWeightDecay: Optimizer {
     ///   - epsilon: added to √v (default 1e-6).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
         AdamUpdate.checkArguments("AdamWeightDecay", betas: betas, epsilon: epsilon)
+        ParameterGroup.validate(groups, optimizer: "AdamWeightDecay")
         parameterGroups = groups
         self.betas = betas
         self.epsilon = epsilon

@@ -40,6 +40,7 @@ public final class LAMB: Optimizer {
     ///   - epsilon: numerical stabiliser (default 1e-6).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
         AdamUpdate.checkArguments("LAMB", betas: betas, epsilon: epsilon)
+        ParameterGroup.validate(groups, optimizer: "LAMB")
         parameterGroups = groups
         self.betas = betas
         self.epsilon = epsilon

@@ -75,4 +75,18 @@ public struct ParameterGroup {
         }
         return groups
     }
+
+    /// Checks what every optimizer needs of its groups (programmer errors, so preconditions):
+    /// names parallel to parameters, and no parameter in two groups (as `torch.optim` refuses).
+    static func validate(_ groups: [ParameterGroup], optimizer: String) {
+        var seen = Set<ObjectIdentifier>()
+        for (index, group) in groups.enumerated() {
+            precondition(group.names.count == group.parameters.count,
+                         "\(optimizer): group \(index) has \(group.names.count) names for \(group.parameters.count) parameters")
+            for (name, parameter) in zip(group.names, group.parameters) {
+                precondition(seen.insert(ObjectIdentifier(parameter)).inserted,
+                             "\(optimizer): parameter '\(name)' appears in more than one group")
+            }
+        }
+    }
 }

@@ -41,6 +41,7 @@ public final class SGD: Optimizer {
         precondition(momentum >= 0, "SGD: invalid momentum \(momentum)")
         precondition(!nesterov || (momentum > 0 && dampening == 0),
                      "SGD: Nesterov momentum requires a momentum and zero dampening")
+        ParameterGroup.validate(groups, optimizer: "SGD")
         parameterGroups = groups
         self.momentum = momentum
         self.dampening = dampening
