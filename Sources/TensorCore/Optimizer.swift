@@ -36,6 +36,9 @@ public protocol Optimizer: AnyObject {
     var hyperparameters: [String: Double] { get }
     /// Applies one update to every parameter that has a gradient.
     func step()
+    /// Clears the gradients of every parameter (default: `Parameter.zeroGrad()`, which sets
+    /// `grad` to nil like PyTorch's `set_to_none=True`).
+    func zeroGrad()
 }
 
 extension Optimizer {
@@ -61,7 +64,7 @@ extension Optimizer {
         setLearningRate(multiplier: schedule.multiplier(at: step))
     }
 
-    /// Clears the gradient of every parameter (`Parameter.zeroGrad()`).
+    /// Clears the gradient of every parameter (`Parameter.zeroGrad()`: `grad` becomes nil).
     public func zeroGrad() {
         for group in parameterGroups {
             for parameter in group.parameters { parameter.zeroGrad() }
