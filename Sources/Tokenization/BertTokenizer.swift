@@ -142,7 +142,7 @@ public struct BertTokenizer: Sendable {
 
     /// The id of a token (added tokens first, then the vocabulary).
     public func id(for token: String) -> Int? {
-        core.addedByContent[token] ?? vocabulary.id(for: token)
+        core.addedByContent[Array(token.utf8)] ?? vocabulary.id(for: token)
     }
 
     /// The text of a token id (added tokens first, then the vocabulary).
@@ -165,7 +165,7 @@ public struct BertTokenizer: Sendable {
         tokens.reserveCapacity(ids.count)
         for id in ids {
             guard let token = token(for: id) else { continue }
-            if skipSpecialTokens && core.specialContents.contains(token) { continue }
+            if skipSpecialTokens && core.specialContents.contains(Array(token.utf8)) { continue }
             tokens.append(token)
         }
         if let decoder = core.decoder { return decoder.decode(tokens) }
@@ -183,8 +183,8 @@ final class TokenizerCore: Sendable {
     let postProcessor: TemplatePostProcessor
     let decoder: WordPieceDecoder?
     let addedById: [Int: AddedToken]
-    let addedByContent: [String: Int]
-    let specialContents: Set<String>
+    let addedByContent: [[UInt8]: Int]
+    let specialContents: Set<[UInt8]>
 
     var encoder: SequenceEncoder { SequenceEncoder(plan: plan, model: model, matcher: matcher) }
 
@@ -198,11 +198,11 @@ final class TokenizerCore: Sendable {
         self.postProcessor = postProcessor
         self.decoder = decoder
         var byId: [Int: AddedToken] = [:]
-        var byContent: [String: Int] = [:]
-        for token in addedTokens { byId[token.id] = token; byContent[token.content] = token.id }
+        var byContent: [[UInt8]: Int] = [:]
+        for token in addedTokens { byId[token.id] = token; byContent[Array(token.content.utf8)] = token.id }
         addedById = byId
         addedByContent = byContent
-        specialContents = Set(addedTokens.filter(\.special).map(\.content))
+        specialContents = Set(addedTokens.filter(\.special).map { Array($0.content.utf8) })
     }
 
     func with(normalizer: BertNormalizer) -> TokenizerCore {

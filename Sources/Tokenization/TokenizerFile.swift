@@ -27,23 +27,26 @@ extension BertTokenizer {
         let root = try file.root(data)
 
         // Model.
-        let model = try file.dictionary(root["model"], "model")
-        if let type = model["type"] as? String, type != "WordPiece" {
-            throw TokenizationError.unsupportedComponent(path: source, component: "model", type: type)
+        let model = try file.object(root["model"], "model")
+        if let type = model["type"], !type.isNull {
+            let name = try file.string(type, "model.type", default: nil)
+            guard name == "WordPiece" else {
+                throw TokenizationError.unsupportedComponent(path: source, component: "model", type: name)
+            }
         }
-        guard let rawVocab = model["vocab"] as? [String: Any] else {
+        guard case .object(let members)? = model["vocab"] else {
             throw file.malformed("model.vocab must be an object of token → id")
         }
-        var tokenToId: [String: Int] = [:]
-        tokenToId.reserveCapacity(rawVocab.count)
-        for (token, value) in rawVocab {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0 else {
+        var entries: [(String, Int)] = []
+        entries.reserveCapacity(members.count)
+        for (token, value) in members {
+            guard case .number(_, let id?) = value, id >= 0 else {
                 throw file.malformed("model.vocab[\"\(token)\"] is not a non-negative integer id")
             }
-            tokenToId[token] = id
+            entries.append((token, id))
         }
-        if tokenToId.isEmpty { throw TokenizationError.emptyVocabulary(path: source) }
-        let vocabulary = Vocabulary(tokenToId: tokenToId)
+        if entries.isEmpty { throw TokenizationError.emptyVocabulary(path: source) }
+        let vocabulary = Vocabulary(entries: entries)
         let wordPiece = try WordPiece(
             vocabulary: vocabulary,
             unknownToken: try file.string(model["unk_token"], "model.unk_token", default: "[UNK]"),
@@ -55,7 +58,7 @@ extension BertTokenizer {
 
         // Normalizer and pre-tokenizer.
         var normalizer = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: false, lowercase: false)
-        if let n = try file.optionalDictionary(root["normalizer"], "normalizer") {
+        if let n = try file.optionalObject(root["normalizer"], "normalizer") {
             let type = try file.string(n["type"], "normalizer.type", default: "")
             guard type == "BertNormalizer" else {
                 throw TokenizationError.unsupportedComponent(path: source, component: "normalizer", type: type)
@@ -63,11 +66,11 @@ extension BertTokenizer {
             normalizer = BertNormalizer(
                 cleanText: try file.bool(n["clean_text"], "normalizer.clean_text", default: true),
                 handleChineseChars: try file.bool(n["handle_chinese_chars"], "normalizer.handle_chinese_chars", default: true),
-                stripAccents: n["strip_accents"] is NSNull || n["strip_accents"] == nil
+                stripAccents: (n["strip_accents"]?.isNull ?? true)
                     ? nil : try file.bool(n["strip_accents"], "normalizer.strip_accents", default: false),
                 lowercase: try file.bool(n["lowercase"], "normalizer.lowercase", default: true))
         }
-        let pre = try file.optionalDictionary(root["pre_tokenizer"], "pre_tokenizer")
+        let pre = try file.optionalObject(root["pre_tokenizer"], "pre_tokenizer")
         let preType = try pre.map { try file.string($0["type"], "pre_tokenizer.type", default: "") } ?? "null"
         guard preType == "BertPreTokenizer" else {
             throw TokenizationError.unsupportedComponent(path: source, component: "pre_tokenizer", type: preType)
@@ -75,18 +78,19 @@ extension BertTokenizer {
 
         // Added tokens.
         var added: [AddedToken] = []
-        if let list = root["added_tokens"], !(list is NSNull) {
-            guard let items = list as? [Any] else { throw file.malformed("added_tokens must be a list") }
+        if let list = root["added_tokens"], !list.isNull {
+            guard case .array(let items) = list else { throw file.malformed("added_tokens must be a list") }
             for (k, item) in items.enumerated() {
-                let t = try file.dictionary(item, "added_tokens[\(k)]")
+                let t = try file.object(item, "added_tokens[\(k)]")
+                let special = try file.bool(t["special"], "added_tokens[\(k)].special", default: false)
                 let token = AddedToken(
                     content: try file.string(t["content"], "added_tokens[\(k)].content", default: nil),
                     id: try file.int(t["id"], "added_tokens[\(k)].id", default: nil),
-                    special: try file.bool(t["special"], "added_tokens[\(k)].special", default: false),
+                    special: special,
                     singleWord: try file.bool(t["single_word"], "added_tokens[\(k)].single_word", default: false),
                     lstrip: try file.bool(t["lstrip"], "added_tokens[\(k)].lstrip", default: false),
                     rstrip: try file.bool(t["rstrip"], "added_tokens[\(k)].rstrip", default: false),
-                    normalized: try file.bool(t["normalized"], "added_tokens[\(k)].normalized", default: !(t["special"] as? Bool ?? false)))
+                    normalized: try file.bool(t["normalized"], "added_tokens[\(k)].normalized", default: !special))
                 if token.normalized {
                     throw TokenizationError.unsupportedComponent(
                         path: source, component: "added token \"\(token.content)\" with", type: "normalized: true")
@@ -98,7 +102,7 @@ extension BertTokenizer {
         // Post-processor and decoder.
         let post = try file.postProcessor(root["post_processor"])
         var decoder: WordPieceDecoder?
-        if let d = try file.optionalDictionary(root["decoder"], "decoder") {
+        if let d = try file.optionalObject(root["decoder"], "decoder") {
             let type = try file.string(d["type"], "decoder.type", default: "")
             guard type == "WordPiece" else {
                 throw TokenizationError.unsupportedComponent(path: source, component: "decoder", type: type)
@@ -121,83 +125,84 @@ struct TokenizerFileReader {
         .malformedTokenizerFile(path: source, detail: detail)
     }
 
-    func root(_ data: Data) throws -> [String: Any] {
-        let object: Any
+    func root(_ data: Data) throws -> JSONValue {
+        let value: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw malformed("not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error.localizedDescription))")
+            value = try data.withUnsafeBytes { try JSONValue.parse($0.bindMemory(to: UInt8.self)) }
+        } catch let error as JSONValue.ParseError {
+            throw malformed("not valid JSON (\(error.reason) at byte \(error.offset))")
         }
-        guard let root = object as? [String: Any] else { throw malformed("the top level must be an object") }
-        return root
+        guard case .object = value else { throw malformed("the top level must be an object") }
+        return value
     }
 
-    func dictionary(_ value: Any?, _ field: String) throws -> [String: Any] {
-        guard let d = value as? [String: Any] else { throw malformed("\(field) must be an object") }
-        return d
+    func object(_ value: JSONValue?, _ field: String) throws -> JSONValue {
+        guard let value, case .object = value else { throw malformed("\(field) must be an object") }
+        return value
     }
 
-    func optionalDictionary(_ value: Any?, _ field: String) throws -> [String: Any]? {
-        if value == nil || value is NSNull { return nil }
-        return try dictionary(value, field)
+    func optionalObject(_ value: JSONValue?, _ field: String) throws -> JSONValue? {
+        guard let value, !value.isNull else { return nil }
+        return try object(value, field)
     }
 
-    func string(_ value: Any?, _ field: String, default fallback: String?) throws -> String {
-        if value == nil || value is NSNull, let fallback { return fallback }
-        guard let s = value as? String else { throw malformed("\(field) must be a string") }
+    func string(_ value: JSONValue?, _ field: String, default fallback: String?) throws -> String {
+        if value == nil || value!.isNull, let fallback { return fallback }
+        guard case .string(let s)? = value else { throw malformed("\(field) must be a string") }
         return s
     }
 
-    func int(_ value: Any?, _ field: String, default fallback: Int?) throws -> Int {
-        if value == nil || value is NSNull, let fallback { return fallback }
-        guard let n = value as? NSNumber, n.doubleValue == Double(n.intValue), n.intValue >= 0 else {
-            throw malformed("\(field) must be a non-negative integer")
-        }
-        return n.intValue
+    func int(_ value: JSONValue?, _ field: String, default fallback: Int?) throws -> Int {
+        if value == nil || value!.isNull, let fallback { return fallback }
+        guard case .number(_, let n?)? = value, n >= 0 else { throw malformed("\(field) must be a non-negative integer") }
+        return n
     }
 
-    func bool(_ value: Any?, _ field: String, default fallback: Bool) throws -> Bool {
-        if value == nil || value is NSNull { return fallback }
-        guard let b = value as? Bool else { throw malformed("\(field) must be true or false") }
+    func bool(_ value: JSONValue?, _ field: String, default fallback: Bool) throws -> Bool {
+        guard let value, !value.isNull else { return fallback }
+        guard case .bool(let b) = value else { throw malformed("\(field) must be true or false") }
         return b
     }
 
-    func postProcessor(_ value: Any?) throws -> TemplatePostProcessor {
-        guard let p = try optionalDictionary(value, "post_processor") else { return .none }
+    func postProcessor(_ value: JSONValue?) throws -> TemplatePostProcessor {
+        guard let p = try optionalObject(value, "post_processor") else { return .none }
         let type = try string(p["type"], "post_processor.type", default: "")
         switch type {
         case "BertProcessing":
-            guard let sep = p["sep"] as? [Any], sep.count == 2, let sepName = sep[0] as? String,
-                  let cls = p["cls"] as? [Any], cls.count == 2, let clsName = cls[0] as? String else {
+            guard case .array(let sep)? = p["sep"], sep.count == 2, case .string(let sepName) = sep[0],
+                  case .array(let cls)? = p["cls"], cls.count == 2, case .string(let clsName) = cls[0] else {
                 throw malformed("post_processor.sep and .cls must be [token, id] pairs")
             }
             return .bert(cls: (clsName, try int(cls[1], "post_processor.cls[1]", default: nil)),
                          sep: (sepName, try int(sep[1], "post_processor.sep[1]", default: nil)))
         case "TemplateProcessing":
-            let specials = try dictionary(p["special_tokens"], "post_processor.special_tokens")
-            var idsOf: [String: [Int]] = [:]
+            guard case .object(let specials)? = p["special_tokens"] else {
+                throw malformed("post_processor.special_tokens must be an object")
+            }
+            var idsOf: [(String, [Int])] = []
             for (name, entry) in specials {
-                let e = try dictionary(entry, "post_processor.special_tokens[\"\(name)\"]")
-                guard let ids = e["ids"] as? [Any] else { throw malformed("post_processor.special_tokens[\"\(name)\"].ids must be a list") }
-                idsOf[name] = try ids.map { try int($0, "post_processor.special_tokens[\"\(name)\"].ids", default: nil) }
+                guard case .array(let ids)? = entry["ids"] else {
+                    throw malformed("post_processor.special_tokens[\"\(name)\"].ids must be a list")
+                }
+                idsOf.append((name, try ids.map { try int($0, "post_processor.special_tokens[\"\(name)\"].ids", default: nil) }))
             }
             func pieces(_ field: String) throws -> [TemplatePostProcessor.Piece] {
-                guard let list = p[field] as? [Any] else { throw malformed("post_processor.\(field) must be a list") }
+                guard case .array(let list)? = p[field] else { throw malformed("post_processor.\(field) must be a list") }
                 return try list.enumerated().map { k, item in
-                    let d = try dictionary(item, "post_processor.\(field)[\(k)]")
-                    if let s = d["Sequence"] {
-                        let seq = try dictionary(s, "post_processor.\(field)[\(k)].Sequence")
-                        let id = try string(seq["id"], "post_processor.\(field)[\(k)].Sequence.id", default: nil)
-                        guard id == "A" || id == "B" else { throw malformed("post_processor.\(field)[\(k)]: sequence id must be A or B") }
-                        return .sequence(id == "A" ? 0 : 1, typeId: try int(seq["type_id"], "type_id", default: 0))
+                    let where_ = "post_processor.\(field)[\(k)]"
+                    if let s = item["Sequence"] {
+                        let id = try string(s["id"], "\(where_).Sequence.id", default: nil)
+                        guard id == "A" || id == "B" else { throw malformed("\(where_): sequence id must be A or B") }
+                        return .sequence(id == "A" ? 0 : 1, typeId: try int(s["type_id"], "\(where_).type_id", default: 0))
                     }
-                    if let s = d["SpecialToken"] {
-                        let sp = try dictionary(s, "post_processor.\(field)[\(k)].SpecialToken")
-                        let name = try string(sp["id"], "post_processor.\(field)[\(k)].SpecialToken.id", default: nil)
-                        guard let ids = idsOf[name] else { throw malformed("post_processor: special token \"\(name)\" is not declared") }
-                        return .special(ids: ids, typeId: try int(sp["type_id"], "type_id", default: 0))
+                    if let s = item["SpecialToken"] {
+                        let name = try string(s["id"], "\(where_).SpecialToken.id", default: nil)
+                        guard let ids = idsOf.first(where: { $0.0.utf8.elementsEqual(name.utf8) })?.1 else {
+                            throw malformed("post_processor: special token \"\(name)\" is not declared")
+                        }
+                        return .special(ids: ids, typeId: try int(s["type_id"], "\(where_).type_id", default: 0))
                     }
-                    throw malformed("post_processor.\(field)[\(k)] must be a Sequence or a SpecialToken")
+                    throw malformed("\(where_) must be a Sequence or a SpecialToken")
                 }
             }
             return TemplatePostProcessor(single: try pieces("single"), pair: try pieces("pair"))
@@ -206,8 +211,8 @@ struct TokenizerFileReader {
         }
     }
 
-    func truncation(_ value: Any?) throws -> Truncation? {
-        guard let t = try optionalDictionary(value, "truncation") else { return nil }
+    func truncation(_ value: JSONValue?) throws -> Truncation? {
+        guard let t = try optionalObject(value, "truncation") else { return nil }
         let strategies: [String: Truncation.Strategy] = ["LongestFirst": .longestFirst, "OnlyFirst": .onlyFirst,
                                                          "OnlySecond": .onlySecond]
         let strategyName = try string(t["strategy"], "truncation.strategy", default: "LongestFirst")
@@ -219,17 +224,22 @@ struct TokenizerFileReader {
                           direction: direction == "Left" ? .left : .right)
     }
 
-    func padding(_ value: Any?) throws -> Padding? {
-        guard let p = try optionalDictionary(value, "padding") else { return nil }
+    func padding(_ value: JSONValue?) throws -> Padding? {
+        guard let p = try optionalObject(value, "padding") else { return nil }
         var strategy = Padding.Strategy.longest
-        if let s = p["strategy"] as? [String: Any] {
-            strategy = .fixed(try int(s["Fixed"], "padding.strategy.Fixed", default: nil))
-        } else if let s = p["strategy"] as? String, s != "BatchLongest" {
-            throw malformed("padding.strategy \"\(s)\" is unknown")
+        switch p["strategy"] {
+        case .object?:
+            strategy = .fixed(try int(p["strategy"]?["Fixed"], "padding.strategy.Fixed", default: nil))
+        case .string(let s)?:
+            guard s == "BatchLongest" else { throw malformed("padding.strategy \"\(s)\" is unknown") }
+        case nil, .null?:
+            break
+        default:
+            throw malformed("padding.strategy must be \"BatchLongest\" or {\"Fixed\": n}")
         }
         let direction = try string(p["direction"], "padding.direction", default: "Right")
         guard direction == "Left" || direction == "Right" else { throw malformed("padding.direction must be Left or Right") }
-        let multiple = p["pad_to_multiple_of"] is NSNull || p["pad_to_multiple_of"] == nil
+        let multiple = (p["pad_to_multiple_of"]?.isNull ?? true)
             ? nil : try int(p["pad_to_multiple_of"], "padding.pad_to_multiple_of", default: nil)
         return Padding(strategy: strategy, direction: direction == "Left" ? .left : .right, padToMultipleOf: multiple,
                        padId: try int(p["pad_id"], "padding.pad_id", default: 0),

@@ -13,29 +13,35 @@ import Foundation
 /// vocab.id(for: "[CLS]")   // 101 for bert-base-uncased
 /// vocab.token(for: 7592)   // "hello"
 /// ```
+///
+/// Tokens are compared by their exact UTF-8 bytes, as in HF: "é" (U+00E9) and "e" + U+0301 are
+/// different tokens here, although Swift's `String ==` calls them equal.
 public final class Vocabulary: Sendable {
     private let idToToken: [String?]
-    private let tokenToId: [String: Int]
+    /// Token bytes → id.
+    private let index: [[UInt8]: Int]
 
     /// Number of ids (one more than the largest id).
     public var count: Int { idToToken.count }
 
     /// Builds a vocabulary whose ids are the positions in `tokens`.
-    public init(tokens: [String]) {
-        idToToken = tokens
-        var map: [String: Int] = [:]
-        map.reserveCapacity(tokens.count)
-        for (id, token) in tokens.enumerated() { map[token] = id }
-        tokenToId = map
+    public convenience init(tokens: [String]) {
+        self.init(entries: tokens.enumerated().map { ($0.element, $0.offset) })
     }
 
-    /// Builds a vocabulary from an explicit token → id map (as in tokenizer.json).
-    public init(tokenToId: [String: Int]) {
-        let size = (tokenToId.values.max() ?? -1) + 1
+    /// Builds a vocabulary from (token, id) entries (as the model.vocab of tokenizer.json); a
+    /// later entry with the same bytes wins the lookup.
+    public init(entries: [(String, Int)]) {
+        let size = (entries.map(\.1).max() ?? -1) + 1
         var tokens = [String?](repeating: nil, count: size)
-        for (token, id) in tokenToId where id >= 0 { tokens[id] = token }
+        var index: [[UInt8]: Int] = [:]
+        index.reserveCapacity(entries.count)
+        for (token, id) in entries where id >= 0 {
+            if tokens[id] == nil { tokens[id] = token }
+            index[Array(token.utf8)] = id
+        }
         idToToken = tokens
-        self.tokenToId = tokenToId
+        self.index = index
     }
 
     /// Loads vocab.txt.
@@ -80,16 +86,16 @@ public final class Vocabulary: Sendable {
         self.init(tokens: tokens)
     }
 
-    /// The id of `token`, or nil.
-    public func id(for token: String) -> Int? { tokenToId[token] }
+    /// The id of `token` (exact bytes), or nil.
+    public func id(for token: String) -> Int? { index[Array(token.utf8)] }
 
     /// The token text of `id`, or nil when no token has this id.
     public func token(for id: Int) -> String? {
         id >= 0 && id < idToToken.count ? idToToken[id] : nil
     }
 
-    /// Every (token, id) pair of the lookup table.
-    public var tokenIDs: [String: Int] { tokenToId }
+    /// Every distinct token (as bytes) with the id a lookup gives.
+    var lookupEntries: [([UInt8], Int)] { index.map { ($0.key, $0.value) } }
 
     /// vocab.txt content: one token per line, in id order (missing ids give empty lines).
     public func vocabTxt() -> String {

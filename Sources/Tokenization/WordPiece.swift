@@ -33,11 +33,7 @@ public struct WordPiece: Sendable {
         self.unknownId = unk
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        var keys: [([UInt8], Int32)] = []
-        keys.reserveCapacity(vocabulary.tokenIDs.count)
-        for (token, id) in vocabulary.tokenIDs where !token.isEmpty {
-            keys.append((Array(token.utf8), Int32(id)))
-        }
+        let keys = vocabulary.lookupEntries.filter { !$0.0.isEmpty }.map { ($0.0, Int32($0.1)) }
         trie = DoubleArrayTrie(keys: keys)
         continuationState = continuingSubwordPrefix.isEmpty
             ? trie.root : trie.walk(continuingSubwordPrefix.utf8, from: trie.root)
