@@ -65,7 +65,7 @@ public func crossEntropy(logits: Tensor, targets: IntTensor, ignoreIndex: Int = 
         out = Tensor(Float(total))
     }
     guard Tensor.needsGradient(logits) else { return out }
-    let logitsShape = logits.shape
+    let logitsShape = logits.shape, countedRows = counted
     return Tensor.record(op: "cross_entropy", inputs: [logits], output: out) { g in
         let dx = Tensor.empty(logitsShape)
         let rowGrad: Tensor
@@ -77,7 +77,7 @@ public func crossEntropy(logits: Tensor, targets: IntTensor, ignoreIndex: Int = 
         case .sum:
             rowGrad = g.contiguous()
         case .mean:
-            rowGrad = Tensor(counted > 0 ? g.item / Float(counted) : 0)
+            rowGrad = Tensor(countedRows > 0 ? g.item / Float(countedRows) : 0)
         }
         let px = UnsafePointer(x.baseAddress), ps = UnsafePointer(lse.baseAddress)
         let pg = UnsafePointer(rowGrad.baseAddress), pd = dx.baseAddress

@@ -40,9 +40,7 @@ extension Tensor {
         precondition(rank > 0, "\(op): needs at least one dimension, got shape \(shape)")
         let a = normalizedAxis(axis, op: op)
         // Order that puts `a` last, and its inverse.
-        var order = Array(0..<rank)
-        order.remove(at: a)
-        order.append(a)
+        let order = Array(0..<rank).filter { $0 != a } + [a]
         let isLast = a == rank - 1
         let inverse = order.indices.map { order.firstIndex(of: $0)! }
 
