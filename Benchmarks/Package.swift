@@ -19,6 +19,11 @@ let package = Package(
             dependencies: [.product(name: "TensorCore", package: "swift-bert")],
             path: "Sources/OptimBench"
         ),
+        .executableTarget(
+            name: "KernelBench",
+            dependencies: [.product(name: "TensorCore", package: "swift-bert")],
+            path: "Sources/KernelBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
