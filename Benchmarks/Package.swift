@@ -9,9 +9,11 @@ let package = Package(
         .package(name: "swift-bert", path: ".."),
     ],
     targets: [
+        // Raw OpenBLAS for baselines (the library's CBLAS target is not a product).
+        .systemLibrary(name: "BenchBLAS", path: "Sources/BenchBLAS", pkgConfig: "openblas"),
         .executableTarget(
             name: "TensorBench",
-            dependencies: [.product(name: "TensorCore", package: "swift-bert")],
+            dependencies: [.product(name: "TensorCore", package: "swift-bert"), "BenchBLAS"],
             path: "Sources/TensorBench"
         ),
         .executableTarget(

@@ -68,3 +68,12 @@ void tc_unary(int op, const float *x, int64_t sx, float *out, int64_t so, int64_
 
 float tc_expf(float x) { return tc_exp_inline(x); }
 float tc_logf(float x) { return tc_log_inline(x); }
+
+int tc_cpu_has_avx512f(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+    return 0;
+#endif
+}

@@ -33,7 +33,8 @@ extension Tensor {
         guard needsGradient(a, b) else { return out }
         let sa = a.shape, sb = b.shape
         let needA = a.requiresGrad, needB = b.requiresGrad
-        let ad = a.detached(), bd = b.detached()
+        // Keep only what backward reads: b for ∂/∂a, a for ∂/∂b.
+        let ad = needB ? a.detached() : Tensor.zeros([0]), bd = needA ? b.detached() : Tensor.zeros([0])
         return record(op: "mul", inputs: [a, b], output: out) { g in
             [needA ? (g * bd).sumToShape(sa) : nil, needB ? (g * ad).sumToShape(sb) : nil]
         }
@@ -45,7 +46,7 @@ extension Tensor {
         guard needsGradient(a, b) else { return out }
         let sa = a.shape, sb = b.shape
         let needA = a.requiresGrad, needB = b.requiresGrad
-        let bd = b.detached(), outd = out.detached()
+        let bd = b.detached(), outd = needB ? out.detached() : Tensor.zeros([0])
         return record(op: "div", inputs: [a, b], output: out) { g in
             let gOverB = g / bd                                   // ∂/∂a = 1/b
             return [needA ? gOverB.sumToShape(sa) : nil,

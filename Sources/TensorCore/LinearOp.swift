@@ -38,7 +38,8 @@ extension Tensor {
                  c: out.baseAddress, cLayout: (false, outFeatures), beta: beta)
         guard needsGradient(x, weight) || (bias.map { needsGradient($0) } ?? false) else { return out }
         let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
-        let xd = x2.detached(), wd = w.detached()
+        // Keep only what backward reads: W for dX, X for dW.
+        let xd = needW ? x2.detached() : Tensor.zeros([0]), wd = needX ? w.detached() : Tensor.zeros([0])
         let xShape = x.shape
         var inputs = [x, weight]
         if let bias { inputs.append(bias) }

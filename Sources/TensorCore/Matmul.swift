@@ -21,22 +21,36 @@ extension Tensor {
         let out = Tensor.empty(batch + [m, n])
         Gemm.batched(self, other, into: out, beta: 0)
         guard Tensor.needsGradient(self, other) else { return out }
-        let a = detached(), b = other.detached()
         let needA = requiresGrad, needB = other.requiresGrad
+        // Keep only what backward reads: B for dA, A for dB (placeholders keep the rank).
+        let a = needB ? detached() : self.placeholderView(), b = needA ? other.detached() : other.placeholderView()
+        let aShape = shape, bShape = other.shape
+        let aColumnMajor = Tensor.isColumnMajorMatrix(self), bColumnMajor = Tensor.isColumnMajorMatrix(other)
         return Tensor.record(op: "matmul", inputs: [self, other], output: out) { g in
-            [needA ? Tensor.matmulGradient(like: a, g, b.transposed()) : nil,   // dA = G·Bᵀ
-             needB ? Tensor.matmulGradient(like: b, a.transposed(), g) : nil]   // dB = Aᵀ·G
+            [needA ? Tensor.matmulGradient(shape: aShape, columnMajor: aColumnMajor, g, b.transposed()) : nil,  // dA = G·Bᵀ
+             needB ? Tensor.matmulGradient(shape: bShape, columnMajor: bColumnMajor, a.transposed(), g) : nil]  // dB = Aᵀ·G
         }
     }
 
-    /// `x · y` summed over broadcast batch dimensions to `operand`'s shape. For a 2-D operand
-    /// stored column-major (e.g. a transposed weight view) the gradient is produced in the
-    /// same layout, so the transpose's backward hands a contiguous gradient to the weight.
-    static func matmulGradient(like operand: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor {
-        let shape = operand.shape
-        if operand.rank == 2, let lay = Gemm.layout(of: operand), lay.trans, shape[0] > 1, shape[1] > 1 {
-            let storage = Tensor.empty([shape[1], shape[0]])
-            let c = storage.transposed()
+    /// A tensor of this shape over a single shared zero (stride 0), to stand in for an operand
+    /// backward does not read.
+    func placeholderView() -> Tensor {
+        Tensor(shape: shape, strides: [Int](repeating: 0, count: rank), offset: 0, storage: TensorStorage.zeroScalar)
+    }
+
+    /// True for a 2-D operand stored column-major (e.g. a transposed weight view): its
+    /// gradient is then produced in the same layout, so the transpose's backward hands a
+    /// contiguous gradient to the weight.
+    static func isColumnMajorMatrix(_ t: Tensor) -> Bool {
+        guard t.rank == 2, t.shape[0] > 1, t.shape[1] > 1, let lay = Gemm.layout(of: t) else { return false }
+        return lay.trans
+    }
+
+    /// `x · y` summed over broadcast batch dimensions to `shape`, written column-major when
+    /// `columnMajor` (2-D only).
+    static func matmulGradient(shape: [Int], columnMajor: Bool, _ x: Tensor, _ y: Tensor) -> Tensor {
+        if columnMajor {
+            let c = Tensor.empty([shape[1], shape[0]]).transposed()
             Gemm.batched(x, y, into: c, beta: 0)
             return c
         }

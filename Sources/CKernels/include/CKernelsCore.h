@@ -44,4 +44,7 @@ void tc_reduce(int op, const float *x, int64_t sx, float *out, int64_t so, int64
 float tc_expf(float x);
 float tc_logf(float x);
 
+/// 1 when the CPU supports AVX-512F (runtime check), else 0.
+int tc_cpu_has_avx512f(void);
+
 #endif
