@@ -81,14 +81,28 @@ extension Tensor {
                     guard let input, let g = inputGrads[i] else { continue }
                     precondition(g.shape == node.inputShapes[i],
                                  "Tensor.backward: op '\(node.op)' returned gradient of shape \(g.shape) for input \(i) of shape \(node.inputShapes[i])")
-                    if let existing = input.pendingGradient {
-                        input.pendingGradient = existing.adding(g)
+                    if var existing = input.pendingGradient {
+                        input.pendingGradient = nil
+                        existing.accumulateGradient(g)
+                        input.pendingGradient = existing
                     } else {
                         input.pendingGradient = g.detached()
                     }
                 }
                 node.release()
             }
+        }
+    }
+}
+
+extension Tensor {
+    /// `self += g` for gradient accumulation: in place when this tensor solely owns contiguous
+    /// storage, else into a new tensor (never copies first).
+    mutating func accumulateGradient(_ g: Tensor) {
+        if node == nil, isContiguous, isKnownUniquelyReferenced(&storage) {
+            addInPlace(g)
+        } else {
+            self = adding(g)
         }
     }
 }

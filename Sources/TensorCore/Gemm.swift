@@ -27,7 +27,9 @@ enum Gemm {
 
     /// `t` itself when its matrices are BLAS-readable, else a contiguous copy.
     static func blasReadable(_ t: Tensor) -> Tensor {
-        layout(of: t) == nil ? t.contiguousValues() : t
+        if layout(of: t) != nil { return t }
+        MatmulTraceBox.recordCopy()
+        return t.contiguousValues()
     }
 
     /// C = A·B + beta·C for one matrix (m × k times k × n). `c` may be row-major or
@@ -37,6 +39,7 @@ enum Gemm {
                     b: UnsafePointer<Float>, bLayout: (trans: Bool, ld: Int),
                     c: UnsafeMutablePointer<Float>, cLayout: (trans: Bool, ld: Int), beta: Float) {
         if m == 0 || n == 0 { return }
+        MatmulTraceBox.recordGemm(m: m, n: n, k: k)
         if k == 0 {
             if beta == 0 {
                 for i in 0..<(cLayout.trans ? n : m) { ck_fill(c + i * cLayout.ld, 0, Int64(cLayout.trans ? m : n)) }

@@ -75,6 +75,7 @@ extension Tensor {
             let stride = rows == 1 ? cols : rowStride
             return Tensor(shape: [rows, cols], strides: [stride, 1], offset: t.offset, storage: t.storage)
         }
+        MatmulTraceBox.recordCopy()
         return t.contiguousValues().detached().reshape([rows, cols])
     }
 

@@ -69,7 +69,7 @@ public final class Parameter: @unchecked Sendable {
         if grad == nil {
             grad = gradient.isContiguous ? gradient.detached() : gradient.contiguousValues().detached()
         } else {
-            grad!.addInPlace(gradient)
+            grad!.accumulateGradient(gradient)
         }
     }
 }

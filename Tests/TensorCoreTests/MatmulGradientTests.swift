@@ -40,3 +40,38 @@ import TensorCore
         expectClose(w.grad!, (0..<3).flatMap { _ in colSums }, tolerance: 1e-6)
     }
 }
+
+@Suite struct MatmulLayoutTraceTests {
+    @Test func transposedWeightAndFoldedBatchRunAsSingleGemmsWithoutCopies() {
+        var rng = RandomGenerator(seed: 12)
+        let x = Parameter(Tensor.normal([2, 3, 4], generator: &rng))
+        let w = Parameter(Tensor.normal([5, 4], generator: &rng))
+        let (y, forward) = withMatmulTrace { x.value.matmul(w.value.transposed()) }
+        #expect(forward == MatmulTrace(gemms: [[6, 5, 4]], operandCopies: 0))
+        let (_, backward) = withMatmulTrace { y.backward(gradient: Tensor.ones(y.shape)) }
+        // dX = G·W as one [6, 5]·[5, 4] gemm; dW = Gᵀ·X as one gemm with the batch folded into k
+        #expect(backward.operandCopies == 0)
+        #expect(backward.gemms.count == 2)
+        #expect(Set(backward.gemms.map { $0[2] }) == [5, 6])
+        #expect(w.grad!.isContiguous)
+
+        let (_, linear) = withMatmulTrace {
+            Tensor.linear(x.value, weight: w.value, bias: nil).backward(gradient: Tensor.ones([2, 3, 5]))
+        }
+        #expect(linear.gemms.count == 3 && linear.operandCopies == 0)
+        // A stride-0 (expanded) upstream gradient is not BLAS-readable: one copy, seen by the trace.
+        let (_, expanded) = withMatmulTrace { x.value.matmul(w.value.transposed()).sum().backward() }
+        #expect(expanded.operandCopies >= 1)
+    }
+
+    @Test func attentionViewsAreNotCopied() {
+        var rng = RandomGenerator(seed: 13)
+        let qkv = Tensor.normal([2, 5, 3, 4], generator: &rng)        // [B, T, H, D]
+        let q = qkv.permute([0, 2, 1, 3])                               // [B, H, T, D] view
+        let (_, trace) = withMatmulTrace { q.matmul(q.transposed()) }  // [B, H, T, T]
+        #expect(trace.operandCopies == 0 && trace.gemmCalls == 6)
+        let everyOther = Tensor.normal([4, 8], generator: &rng).reshape([4, 4, 2]).narrow(axis: 2, start: 0, length: 1).squeeze(axis: 2)
+        let (_, copied) = withMatmulTrace { everyOther.matmul(Tensor.ones([4, 2])) }
+        #expect(copied.operandCopies == 1)
+    }
+}
