@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/setup.sh
 swift build -c release --product bert
-.build/release/bert demo "$@"
+.build/release/bert mlp-example "$@"

@@ -7,6 +7,7 @@ struct BertCommand: ParsableCommand {
         abstract: "BERT in Swift: tokenize, encode, train and benchmark.",
         subcommands: [
             TokenizeCommand.self,
+            MLPExampleCommand.self,
         ]
     )
 }
