@@ -8,6 +8,9 @@ struct BertCommand: ParsableCommand {
         subcommands: [
             TokenizeCommand.self,
             MLPExampleCommand.self,
+            EncodeCommand.self,
+            DemoCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,24 @@
+import TensorCore
+
+/// Self-attention followed by its output block. Names `self.*` and `output.*` as in HF.
+public final class BertAttention: Module {
+    public var isTraining = true
+    /// HF calls this child `self`.
+    public let selfAttention: BertSelfAttention
+    public let output: BertSelfOutput
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        selfAttention = BertSelfAttention(config: config, generator: &generator)
+        output = BertSelfOutput(config: config, generator: &generator)
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("self", selfAttention) + prefixed("output", output)
+    }
+
+    /// - Returns: attention output [B, T, H] and probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (output: Tensor, probabilities: Tensor) {
+        let (context, probabilities) = selfAttention(hidden, mask: mask)  // [B, T, H], [B, A, T, T]
+        return (output(context, residual: hidden), probabilities)  // [B, T, H]
+    }
+}

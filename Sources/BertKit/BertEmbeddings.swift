@@ -1,0 +1,47 @@
+import TensorCore
+
+/// Word + token-type (+ absolute position) embeddings → LayerNorm → dropout.
+///
+/// Port of `BertEmbeddings` in transformers `models/bert/modeling_bert.py`. Parameter names
+/// mirror the checkpoint: `word_embeddings.weight`, `position_embeddings.weight`,
+/// `token_type_embeddings.weight`, `LayerNorm.{weight,bias}`. Under relative position types the
+/// position table exists (checkpoints carry it) but is not used.
+/// ```swift
+/// let h = embeddings(input)   // [B, T, H]
+/// ```
+public final class BertEmbeddings: Module {
+    public var isTraining = true
+    public let config: BertConfig
+    public let wordEmbeddings: Embedding
+    public let positionEmbeddings: Embedding
+    public let tokenTypeEmbeddings: Embedding
+    public let layerNorm: LayerNorm
+    public let dropout: Dropout
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        self.config = config
+        wordEmbeddings = zeroEmbedding(config.vocabSize, config.hiddenSize, paddingIndex: config.padTokenId)
+        positionEmbeddings = zeroEmbedding(config.maxPositionEmbeddings, config.hiddenSize)
+        tokenTypeEmbeddings = zeroEmbedding(config.typeVocabSize, config.hiddenSize)
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
+        dropout = Dropout(probability: Float(config.hiddenDropoutProb), generator: &generator)
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("word_embeddings", wordEmbeddings) + prefixed("position_embeddings", positionEmbeddings)
+            + prefixed("token_type_embeddings", tokenTypeEmbeddings) + prefixed("LayerNorm", layerNorm)
+    }
+
+    /// Embeds a validated batch.
+    public func callAsFunction(_ input: BertInput) -> Tensor {
+        let (b, t) = (input.batchSize, input.sequenceLength)
+        var h = wordEmbeddings(input.inputIds)  // [B, T, H]
+        h = h + tokenTypeEmbeddings(input.tokenTypeIds)  // [B, T, H]
+        if config.positionEmbeddingType == .absolute {
+            let positions = IntTensor(Array(0..<t), shape: [1, t])
+            h = h + positionEmbeddings(positions)  // [B, T, H] (broadcast over B)
+        }
+        _ = b
+        return dropout(layerNorm(h))  // [B, T, H]
+    }
+}

@@ -1,0 +1,34 @@
+import TensorCore
+
+/// The stack of `BertLayer`s. Names `layer.{i}.*`.
+public final class BertEncoder: Module {
+    public var isTraining = true
+    public let layer: [BertLayer]
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        var layers: [BertLayer] = []
+        for _ in 0..<config.numHiddenLayers { layers.append(BertLayer(config: config, generator: &generator)) }
+        layer = layers
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        layer.enumerated().flatMap { prefixed("layer.\($0.offset)", $0.element) }
+    }
+
+    /// - Returns: the last hidden state [B, T, H], and when asked every layer's output and
+    ///   attention probabilities.
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepHiddenStates: Bool, keepAttentions: Bool)
+        -> (last: Tensor, hiddenStates: [Tensor], attentions: [Tensor])
+    {
+        var h = hidden
+        var states: [Tensor] = []
+        var attentions: [Tensor] = []
+        for l in layer {
+            let (out, p) = l(h, mask: mask)  // [B, T, H], [B, A, T, T]
+            h = out
+            if keepHiddenStates { states.append(h) }
+            if keepAttentions { attentions.append(p) }
+        }
+        return (h, states, attentions)
+    }
+}

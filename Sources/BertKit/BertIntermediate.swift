@@ -1,0 +1,19 @@
+import TensorCore
+
+/// FFN first half: dense(H→I) → activation. Names `dense`.
+public final class BertIntermediate: Module {
+    public var isTraining = true
+    public let dense: Linear
+    public let activation: Activation
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        dense = zeroLinear(config.hiddenSize, config.intermediateSize)
+        activation = config.hiddenAct
+    }
+
+    public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
+
+    public func callAsFunction(_ hidden: Tensor) -> Tensor {
+        activation.apply(dense(hidden))  // [B, T, I]
+    }
+}

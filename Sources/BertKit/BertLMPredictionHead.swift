@@ -1,0 +1,51 @@
+import TensorCore
+
+/// MLM transform: dense(H→H) → activation → LayerNorm. Names `dense`, `LayerNorm`.
+public final class BertPredictionHeadTransform: Module {
+    public var isTraining = true
+    public let dense: Linear
+    public let activation: Activation
+    public let layerNorm: LayerNorm
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        dense = zeroLinear(config.hiddenSize, config.hiddenSize)
+        activation = config.hiddenAct
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("dense", dense) + prefixed("LayerNorm", layerNorm)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        layerNorm(activation.apply(dense(x)))  // [N, H]
+    }
+}
+
+/// MLM head: transform, then a decoder whose weight **is** the word-embedding parameter (tied,
+/// [V, H]) plus its own bias `bias` [V] (HF `cls.predictions.bias`, alias `decoder.bias`).
+///
+/// `namedParameters()` lists `transform.*` and `bias`; the tied weight is listed once, under the
+/// embeddings, as `torch.nn.Module.named_parameters()` does.
+public final class BertLMPredictionHead: Module {
+    public var isTraining = true
+    public let transform: BertPredictionHeadTransform
+    /// The word-embedding parameter, shared.
+    public let decoderWeight: Parameter
+    public let bias: Parameter
+
+    public init(config: BertConfig, wordEmbeddings: Parameter, generator: inout RandomGenerator) {
+        transform = BertPredictionHeadTransform(config: config, generator: &generator)
+        decoderWeight = wordEmbeddings
+        bias = Parameter(Tensor.zeros([config.vocabSize]), name: "bias")
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("transform", transform) + [("bias", bias)]
+    }
+
+    /// - Parameter hidden: [N, H] (any leading shape). - Returns: vocabulary logits [N, V].
+    public func callAsFunction(_ hidden: Tensor) -> Tensor {
+        transform(hidden).matmul(decoderWeight.value.transposed(0, 1)) + bias.value  // [N, V]
+    }
+}

@@ -1,0 +1,26 @@
+import TensorCore
+
+/// One post-LN transformer block: attention, then the feed-forward network.
+/// Names `attention.*`, `intermediate.*`, `output.*`.
+public final class BertLayer: Module {
+    public var isTraining = true
+    public let attention: BertAttention
+    public let intermediate: BertIntermediate
+    public let output: BertOutput
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        attention = BertAttention(config: config, generator: &generator)
+        intermediate = BertIntermediate(config: config, generator: &generator)
+        output = BertOutput(config: config, generator: &generator)
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("attention", attention) + prefixed("intermediate", intermediate) + prefixed("output", output)
+    }
+
+    /// - Returns: layer output [B, T, H] and attention probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (output: Tensor, probabilities: Tensor) {
+        let (a, p) = attention(hidden, mask: mask)  // [B, T, H]
+        return (output(intermediate(a), residual: a), p)  // [B, T, H]
+    }
+}

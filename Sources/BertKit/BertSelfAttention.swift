@@ -1,0 +1,79 @@
+import TensorCore
+
+/// Multi-head scaled dot-product self-attention (query/key/value projections, no output dense).
+///
+/// Port of `BertSelfAttention` (transformers `models/bert/modeling_bert.py`; relative positions
+/// from transformers 4.57): scores = (QKᵀ [+ relative terms]) / √d + mask → softmax → dropout → ·V.
+/// Names: `query`, `key`, `value` (Linear H→H) and, for relative positions,
+/// `distance_embedding.weight` [2·maxPos − 1, d].
+public final class BertSelfAttention: Module {
+    public var isTraining = true
+    public let config: BertConfig
+    public let query: Linear
+    public let key: Linear
+    public let value: Linear
+    /// Relative distance table (relative_key / relative_key_query only).
+    public let distanceEmbedding: Embedding?
+    public let dropout: Dropout
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        self.config = config
+        let h = config.hiddenSize
+        query = zeroLinear(h, h)
+        key = zeroLinear(h, h)
+        value = zeroLinear(h, h)
+        if config.positionEmbeddingType == .absolute {
+            distanceEmbedding = nil
+        } else {
+            distanceEmbedding = zeroEmbedding(2 * config.maxPositionEmbeddings - 1, config.headDim)
+        }
+        dropout = Dropout(probability: Float(config.attentionProbsDropoutProb), generator: &generator)
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        var out = prefixed("query", query) + prefixed("key", key) + prefixed("value", value)
+        if let d = distanceEmbedding { out += prefixed("distance_embedding", d) }
+        return out
+    }
+
+    /// - Parameters:
+    ///   - hidden: [B, T, H]
+    ///   - mask: additive mask, [B, 1, 1, T] or [B, 1, T, T]
+    /// - Returns: context [B, T, H] and attention probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (context: Tensor, probabilities: Tensor) {
+        let (b, t) = (hidden.shape[0], hidden.shape[1])
+        let (a, d) = (config.numAttentionHeads, config.headDim)
+        let q = query(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
+        let k = key(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
+        let v = value(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
+        var scores = q.matmul(k.transposed(2, 3))  // [B, A, T, T]
+        if let table = distanceEmbedding {
+            scores = scores + relativeScores(q: q, k: k, table: table, t: t)  // [B, A, T, T]
+        }
+        scores = scores * (1 / Float(d).squareRoot()) + mask  // [B, A, T, T]
+        let probabilities = scores.softmax(axis: -1)  // [B, A, T, T]
+        let context = dropout(probabilities).matmul(v)  // [B, A, T, d]
+            .permute([0, 2, 1, 3]).contiguous().reshape([b, t, a * d])  // [B, T, H]
+        return (context, probabilities)
+    }
+
+    /// Σ_d q[b,h,l,d]·E[l−r] (relative_key) plus Σ_d k[b,h,r,d]·E[l−r] (relative_key_query),
+    /// with E = distance table rows l − r + maxPos − 1.
+    func relativeScores(q: Tensor, k: Tensor, table: Embedding, t: Int) -> Tensor {
+        let (b, a, d) = (q.shape[0], q.shape[1], q.shape[3])
+        let p = config.maxPositionEmbeddings
+        var index = [Int](repeating: 0, count: t * t)
+        for l in 0..<t { for r in 0..<t { index[l * t + r] = l - r + p - 1 } }
+        let e = table(IntTensor(index, shape: [t, t]))  // [L, R, d]
+        // Query term: for each l, q[:, :, l, :] · E[l]ᵀ.
+        let ql = q.permute([2, 0, 1, 3]).reshape([t, b * a, d])  // [L, B·A, d]
+        var s = ql.matmul(e.transposed(1, 2))  // [L, B·A, R]
+            .reshape([t, b, a, t]).permute([1, 2, 0, 3])  // [B, A, L, R]
+        if config.positionEmbeddingType == .relativeKeyQuery {
+            let kr = k.permute([2, 0, 1, 3]).reshape([t, b * a, d])  // [R, B·A, d]
+            let er = e.permute([1, 2, 0])  // [R, d, L]
+            s = s + kr.matmul(er).reshape([t, b, a, t]).permute([1, 2, 3, 0])  // [B, A, L, R]
+        }
+        return s
+    }
+}

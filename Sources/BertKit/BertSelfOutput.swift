@@ -1,0 +1,24 @@
+import TensorCore
+
+/// Attention output: dense(H→H) → dropout → LayerNorm(x + residual). Names `dense`, `LayerNorm`.
+public final class BertSelfOutput: Module {
+    public var isTraining = true
+    public let dense: Linear
+    public let layerNorm: LayerNorm
+    public let dropout: Dropout
+
+    public init(config: BertConfig, generator: inout RandomGenerator) {
+        dense = zeroLinear(config.hiddenSize, config.hiddenSize)
+        layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
+        dropout = Dropout(probability: Float(config.hiddenDropoutProb), generator: &generator)
+    }
+
+    public func namedParameters() -> [(String, Parameter)] {
+        prefixed("dense", dense) + prefixed("LayerNorm", layerNorm)
+    }
+
+    /// - Parameters: hidden [B, T, H] (attention context), residual [B, T, H].
+    public func callAsFunction(_ hidden: Tensor, residual: Tensor) -> Tensor {
+        layerNorm(dropout(dense(hidden)) + residual)  // [B, T, H]
+    }
+}

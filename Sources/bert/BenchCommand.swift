@@ -1,0 +1,88 @@
+import ArgumentParser
+import BertKit
+import Foundation
+import TensorCore
+
+/// `bert bench train|infer`: throughput on random weights and ids.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure BERT training or inference throughput (random weights and ids).",
+        discussion: """
+            train: BertForPreTraining, MLM labels on 15% of positions + NSP, forward + backward + \
+            global-norm clipping (1.0) + AdamW, dropout on. infer: BertModel forward, no gradient. \
+            One warm-up step is not timed. The last line ends in `<number> seq/s`. Compare with \
+            PyTorch in the same run: bash Scripts/bench_bert_compare.sh train|infer <same flags>.
+            """
+    )
+
+    @Argument(help: "train or infer") var mode: String
+    @Option var layers: Int = 12
+    @Option var hidden: Int = 768
+    @Option var heads: Int = 12
+    @Option var intermediate: Int = 3072
+    @Option var batch: Int = 8
+    @Option var seq: Int = 128
+    @Option var steps: Int = 5
+    @Option var vocab: Int = 30522
+    @Option(help: "Print a per-op time breakdown of one step.") var profile = false
+
+    func validate() throws {
+        guard ["train", "infer"].contains(mode) else { throw ValidationError("mode must be train or infer") }
+        for (n, v) in [("layers", layers), ("hidden", hidden), ("heads", heads), ("intermediate", intermediate),
+                       ("batch", batch), ("seq", seq), ("steps", steps), ("vocab", vocab)] where v <= 0 {
+            throw ValidationError("--\(n) must be positive, got \(v)")
+        }
+        guard hidden % heads == 0 else { throw ValidationError("--hidden must be a multiple of --heads") }
+    }
+
+    func run() throws {
+        let config = BertConfig(vocabSize: vocab, hiddenSize: hidden, numHiddenLayers: layers,
+                                numAttentionHeads: heads, intermediateSize: intermediate,
+                                maxPositionEmbeddings: max(512, seq))
+        var rng = RandomGenerator(seed: 0)
+        let ids = IntTensor((0..<(batch * seq)).map { _ in rng.nextInt(below: vocab) }, shape: [batch, seq])
+        let input = try BertInput(inputIds: ids, config: config)
+        let step: () throws -> Void
+        if mode == "train" {
+            let model = BertForPreTraining(config: config, generator: &rng)
+            model.train()
+            let labels = IntTensor(ids.values.map { rng.nextFloat() < 0.15 ? $0 : -100 }, shape: [batch, seq])
+            let nsp = IntTensor((0..<batch).map { _ in rng.nextInt(below: 2) }, shape: [batch])
+            let params = model.namedParameters().map(\.1)
+            let optimizer = AdamW([ParameterGroup(parameters: params, learningRate: 1e-4, weightDecay: 0.01)])
+            step = {
+                optimizer.zeroGrad()
+                let out = try model(input, labels: labels, nextSentenceLabel: nsp)
+                out.loss!.backward()
+                _ = clipGradNorm(params, maxNorm: 1.0)
+                optimizer.step()
+            }
+        } else {
+            let model = BertModel(config: config, generator: &rng)
+            model.eval()
+            step = { _ = withNoGrad { model(input) } }
+        }
+        print("bert bench \(mode): L\(layers) H\(hidden) A\(heads) I\(intermediate) B\(batch) S\(seq), "
+            + "\(steps) timed steps after 1 warm-up")
+        try step()
+        let t0 = Date()
+        for _ in 0..<steps { try step() }
+        let dt = Date().timeIntervalSince(t0)
+        print("peak RSS \(String(format: "%.2f", peakRSSGigabytes())) GB")
+        print("swift \(mode) L\(layers) H\(hidden) A\(heads) I\(intermediate) B\(batch) S\(seq): "
+            + String(format: "%.3f s/step %.3f seq/s", dt / Double(steps), Double(batch * steps) / dt))
+    }
+}
+
+/// Peak resident set size of this process (getrusage, Linux reports KB).
+func peakRSSGigabytes() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024 / 1024  // KB
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024 / 1024 / 1024  // bytes
+    #endif
+}
