@@ -17,6 +17,12 @@ void ck_exp_f32(const float *x, float *y, int64_t n) {
 }
 
 CK_DISPATCH
+void ck_exp_nonpositive_f32(const float *x, float *y, int64_t n) {
+    CK_INTERLEAVE
+    for (int64_t i = 0; i < n; i++) y[i] = ck_exp_nonpositive(x[i]);
+}
+
+CK_DISPATCH
 void ck_tanh_f32(const float *x, float *y, int64_t n) {
     CK_INTERLEAVE
     for (int64_t i = 0; i < n; i++) y[i] = ck_tanh(x[i]);

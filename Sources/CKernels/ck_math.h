@@ -82,6 +82,28 @@ CK_INLINE float ck_exp(float x) {
     return (e * s1) * s2;
 }
 
+/// exp(x) for x <= 0 (softmax and log-sum-exp after subtracting the row maximum): the same
+/// polynomial as ck_exp with a single 2^n scale; results below FLT_MIN (x < -87.33) flush to
+/// 0 instead of going subnormal. NaN propagates; positive x must not occur.
+CK_INLINE float ck_exp_nonpositive(float x) {
+    const float magic = 12582912.0f;
+    float xc = x < -87.33654f ? -87.33654f : x;
+    float fn = xc * 1.44269504088896341f + magic;
+    int32_t n = (int32_t)(ck_to_bits(fn) - 0x4B400000u);
+    fn -= magic;
+    float r = xc - fn * 0.693359375f;
+    r = r - fn * -2.12194440e-4f;
+    float p = 0.00019790352962445468f;
+    p = p * r + 0.0013944648671895266f;
+    p = p * r + 0.008333496749401093f;
+    p = p * r + 0.04166629537940025f;
+    p = p * r + 0.1666666567325592f;
+    p = p * r + 0.5f;
+    float e = 1.0f + r + (r * r) * p;
+    float y = e * ck_from_bits((uint32_t)(n + 127) << 23);
+    return x < -87.33654f ? 0.0f : y;
+}
+
 /// tanh(x): odd polynomial for |x| < 0.625, 1 - 2 / (exp(2|x|) + 1) with the sign of x above.
 CK_INLINE float ck_tanh(float x) {
     float a = ck_absf(x);

@@ -52,9 +52,9 @@ CK_INLINE float ck_row_sum_exp(const float *restrict x, float shift, int64_t n) 
     float lanes[CK_LANES] = {0};
     int64_t i = 0;
     for (; i + CK_LANES <= n; i += CK_LANES)
-        for (int j = 0; j < CK_LANES; j++) lanes[j] += ck_exp(x[i + j] - shift);
+        for (int j = 0; j < CK_LANES; j++) lanes[j] += ck_exp_nonpositive(x[i + j] - shift);
     float s = ck_lanes_sum(lanes);
-    for (; i < n; i++) s += ck_exp(x[i] - shift);
+    for (; i < n; i++) s += ck_exp_nonpositive(x[i] - shift);
     return s;
 }
 

@@ -40,7 +40,7 @@ void ck_cross_entropy_backward(const float *restrict logits, const int64_t *rest
         const float *restrict xr = logits + r * n;
         const float g = row_grad[r * row_grad_stride];
         const float l = lse[r];
-        for (int64_t i = 0; i < n; i++) dr[i] = g * ck_exp(xr[i] - l);
+        for (int64_t i = 0; i < n; i++) dr[i] = g * ck_exp_nonpositive(xr[i] - l);
         dr[t] -= g;
     }
 }

@@ -15,7 +15,7 @@ void ck_softmax_forward(const float *restrict x, float *restrict y, int64_t rows
         float m = ck_row_max(xr, n);
         if (m == -INFINITY) m = 0.0f;  // fully -inf row: every exp is 0, output zeros below
         CK_INTERLEAVE
-        for (int64_t i = 0; i < n; i++) yr[i] = ck_exp(xr[i] - m);
+        for (int64_t i = 0; i < n; i++) yr[i] = ck_exp_nonpositive(xr[i] - m);
         float s = ck_row_sum(yr, n);  // the row is still in L1
         float inv = s > 0.0f ? 1.0f / s : 0.0f;
         for (int64_t i = 0; i < n; i++) yr[i] *= inv;
@@ -55,6 +55,6 @@ void ck_log_softmax_backward(const float *restrict y, const float *restrict dy,
         const float *restrict gr = dy + r * n;
         float *restrict dr = dx + r * n;
         float s = ck_row_sum(gr, n);
-        for (int64_t i = 0; i < n; i++) dr[i] = gr[i] - ck_exp(yr[i]) * s;
+        for (int64_t i = 0; i < n; i++) dr[i] = gr[i] - ck_exp_nonpositive(yr[i]) * s;
     }
 }

@@ -54,6 +54,14 @@ import Testing
         #expect(y[5] == .infinity && y[6] == 0 && y[7].isNaN)
     }
 
+    @Test func rowKernelExpOfNonPositiveArguments() {
+        let x = Self.sweep(-87.33, 0)
+        let (err, at) = Self.maxError(x, Self.apply(ck_exp_nonpositive_f32, x), relative: true, Foundation.exp)
+        #expect(err < 2.5e-7, "exp (x <= 0) max relative error \(err) at \(at)")
+        let y = Self.apply(ck_exp_nonpositive_f32, [-87.4, -100, -3.4e38, -.infinity, 0, -0.0, .nan])
+        #expect(y[0] == 0 && y[1] == 0 && y[2] == 0 && y[3] == 0 && y[4] == 1 && y[5] == 1 && y[6].isNaN)
+    }
+
     @Test func tanhRelativeError() {
         let x = Self.sweep(-12, 12)
         let (err, at) = Self.maxError(x, Self.apply(ck_tanh_f32, x), relative: true, Foundation.tanh)

@@ -15,13 +15,16 @@ void ck_fill(float *dst, float value, int64_t n);
 
 // MARK: Transcendentals, elementwise (y may equal x)
 
-/// y = exp(x), relative error < 3 ulp for normal results.
+/// y = exp(x), within 1 ulp of the correctly rounded result (subnormals included).
 void ck_exp_f32(const float *x, float *y, int64_t n);
-/// y = tanh(x), relative error < 4e-7.
+/// y = exp(x) for x <= 0 as the row kernels use it after subtracting the maximum: same
+/// accuracy as ck_exp_f32 down to FLT_MIN, 0 below x = -87.33 (no subnormals).
+void ck_exp_nonpositive_f32(const float *x, float *y, int64_t n);
+/// y = tanh(x), relative error < 2e-7.
 void ck_tanh_f32(const float *x, float *y, int64_t n);
 /// y = 1 / (1 + exp(-x)).
 void ck_sigmoid_f32(const float *x, float *y, int64_t n);
-/// y = erf(x), absolute error < 3e-7.
+/// y = erf(x), absolute and relative error < 4e-7.
 void ck_erf_f32(const float *x, float *y, int64_t n);
 
 // MARK: Activations, forward and backward (dx may equal dy)
