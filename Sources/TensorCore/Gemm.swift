@@ -1,5 +1,7 @@
 import CBLAS
 import CKernels
+import Dispatch
+import Foundation
 
 /// Strided (batched) sgemm: transpose flags and leading dimensions come from the operands'
 /// strides, so transposed views are never copied. An operand is copied to contiguous only when
@@ -116,21 +118,45 @@ enum Gemm {
             zeroFill(c)
             beta = 1
         }
-        var index = [Int](repeating: 0, count: batchRank)
-        for _ in 0..<batchCount {
-            var oa = 0, ob = 0, oc = 0
-            for d in 0..<batchRank { oa += index[d] * sa[d]; ob += index[d] * sb[d]; oc += index[d] * sc[d] }
-            raw(m: m, n: n, k: k, a: a.baseAddress + oa, aLayout: aLay, b: b.baseAddress + ob, bLayout: bLay,
-                c: c.baseAddress + oc, cLayout: cLayout, beta: beta)
-            var d = batchRank - 1
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < fullBatch[d] { break }
-                index[d] = 0
-                d -= 1
+        let pa = a.baseAddress, pb = b.baseAddress, pc = c.baseAddress
+        func runBatches(_ range: Range<Int>) {
+            var index = [Int](repeating: 0, count: batchRank)
+            var rest = range.lowerBound
+            for d in stride(from: batchRank - 1, through: 0, by: -1) { index[d] = rest % fullBatch[d]; rest /= fullBatch[d] }
+            for _ in range {
+                var oa = 0, ob = 0, oc = 0
+                for d in 0..<batchRank { oa += index[d] * sa[d]; ob += index[d] * sb[d]; oc += index[d] * sc[d] }
+                raw(m: m, n: n, k: k, a: pa + oa, aLayout: aLay, b: pb + ob, bLayout: bLay,
+                    c: pc + oc, cLayout: cLayout, beta: beta)
+                var d = batchRank - 1
+                while d >= 0 {
+                    index[d] += 1
+                    if index[d] < fullBatch[d] { break }
+                    index[d] = 0
+                    d -= 1
+                }
             }
         }
+        // Many small gemms (attention heads): OpenBLAS would wake its threads for each one;
+        // instead run single-threaded gemms on batch slices in parallel. Not when batches sum
+        // into the same output (they would race).
+        let cores = StridedLoop.cores
+        if !reducesIntoC, cores > 1, batchCount >= 2 * cores, m * n * k <= smallGemmWork {
+            BLASThreads.singleThreaded {
+                withoutActuallyEscaping(runBatches) { run in
+                    let work = UncheckedSendable(value: run)
+                    DispatchQueue.concurrentPerform(iterations: cores) { i in
+                        work.value((batchCount * i / cores)..<(batchCount * (i + 1) / cores))
+                    }
+                }
+            }
+        } else {
+            runBatches(0..<batchCount)
+        }
     }
+
+    /// Largest m·n·k treated as a small gemm (batch-parallel instead of BLAS-threaded).
+    static let smallGemmWork = 1 << 22
 
     /// Batch-dimension strides of `t` broadcast to `batch` (0 where broadcast).
     private static func batchStrides(_ t: Tensor, _ batch: [Int]) -> [Int] {
@@ -144,5 +170,30 @@ enum Gemm {
     private static func zeroFill(_ c: Tensor) {
         let zero = Tensor.zeros([1])
         ElementwiseKernel.unary(TC_COPY, zero.expand(to: c.shape).detached(), into: c)
+    }
+}
+
+/// Temporarily runs OpenBLAS single-threaded (our own threads parallelise instead). Nested and
+/// concurrent regions are counted; the previous thread count is restored when the last ends.
+enum BLASThreads {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var saved = 1
+
+    static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        lock.lock()
+        if depth == 0 {
+            saved = Int(openblas_get_num_threads())
+            if saved != 1 { openblas_set_num_threads(1) }
+        }
+        depth += 1
+        lock.unlock()
+        defer {
+            lock.lock()
+            depth -= 1
+            if depth == 0 && saved != 1 { openblas_set_num_threads(Int32(saved)) }
+            lock.unlock()
+        }
+        return try body()
     }
 }

@@ -51,6 +51,7 @@ enum MatmulBenchmark {
                          gf(rawBackward, 2 * flops), gf(tensorBackward, 2 * flops), rawBackward / tensorBackward * 100))
             rows["\(m)x\(n)x\(k)"] = (flops / tensorForward * 1e-9, 2 * flops / tensorBackward * 1e-9)
         }
+        attention()
         if withTorch { compareWithTorch(rows) }
     }
 
@@ -79,5 +80,35 @@ enum MatmulBenchmark {
             print(String(format: "%@ | %6.1f GF/s      | %5.0f%%     | %6.1f GF/s | %5.0f%%",
                          String(f[0]).padding(toLength: 18, withPad: " ", startingAt: 0), tf, o.forward / tf * 100, tb, o.backward / tb * 100))
         }
+    }
+
+    /// Batched attention products of BERT-base at batch 32, sequence 128 (12 heads of 64):
+    /// scores = Q·Kᵀ and context = P·V on permuted [B, H, T, D] views, forward and backward.
+    static func attention() {
+        let (b, t, h, d) = (32, 128, 12, 64)
+        var rng = RandomGenerator(seed: 3)
+        let q = Parameter(Tensor.normal([b, t, h, d], generator: &rng))
+        let k = Parameter(Tensor.normal([b, t, h, d], generator: &rng))
+        let p = Parameter(Tensor.uniform([b, h, t, t], generator: &rng))
+        let gScores = Tensor.normal([b, h, t, t], generator: &rng)
+        let gContext = Tensor.normal([b, h, t, d], generator: &rng)
+        let flops = 2.0 * Double(b * h * t * t * d)
+        let times = bestSeconds(rounds: 10, [
+            { seconds { _ = q.value.permute([0, 2, 1, 3]).matmul(k.value.permute([0, 2, 3, 1])) } },
+            { seconds { _ = p.value.matmul(k.value.permute([0, 2, 1, 3])) } },
+            {
+                q.zeroGrad(); k.zeroGrad()
+                let s = q.value.permute([0, 2, 1, 3]).matmul(k.value.permute([0, 2, 3, 1]))
+                return seconds { s.backward(gradient: gScores) }
+            },
+            {
+                p.zeroGrad(); k.zeroGrad()
+                let c = p.value.matmul(k.value.permute([0, 2, 1, 3]))
+                return seconds { c.backward(gradient: gContext) }
+            },
+        ])
+        print("attention B=\(b) T=\(t) H=\(h) D=\(d): "
+              + String(format: "Q·Kᵀ fwd %.1f GF/s, P·V fwd %.1f GF/s, Q·Kᵀ bwd %.1f GF/s, P·V bwd %.1f GF/s",
+                       flops / times[0] * 1e-9, flops / times[1] * 1e-9, 2 * flops / times[2] * 1e-9, 2 * flops / times[3] * 1e-9))
     }
 }
