@@ -145,11 +145,11 @@ CK_INLINE float ck_erf(float x) {
     return ck_copysignf(r, x);
 }
 
-/// Width of the lane arrays used for horizontal reductions: the inner loop over a lane array
-/// is SLP-vectorised into one AVX-512 register (two AVX2, four SSE registers) without needing
-/// -ffast-math, and the summation order is fixed (the same for every thread count).
-#ifndef CK_LANES
-#define CK_LANES 16
+/// Allows clang to reassociate the float operations of the enclosing block (see ck_rows.h).
+#if defined(__clang__)
+#define CK_REASSOCIATE _Pragma("clang fp reassociate(on)")
+#else
+#define CK_REASSOCIATE
 #endif
 
 #endif

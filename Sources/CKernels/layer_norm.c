@@ -45,28 +45,15 @@ void ck_layer_norm_backward(const float *restrict x, const float *restrict dy,
         const float mu = mean[r], rs = rstd[r];
         if (dx) {
             float *restrict dr = dx + r * n;
-            float la[CK_LANES] = {0}, lb[CK_LANES] = {0};
-            int64_t i = 0;
-            if (weight) {
-                for (; i + CK_LANES <= n; i += CK_LANES)
-                    for (int j = 0; j < CK_LANES; j++) {
-                        float g = gr[i + j] * weight[i + j];
-                        la[j] += g;
-                        lb[j] += g * (xr[i + j] - mu);
-                    }
-            } else {
-                for (; i + CK_LANES <= n; i += CK_LANES)
-                    for (int j = 0; j < CK_LANES; j++) {
-                        float g = gr[i + j];
-                        la[j] += g;
-                        lb[j] += g * (xr[i + j] - mu);
-                    }
-            }
-            float sa = ck_lanes_sum(la), sb = ck_lanes_sum(lb);
-            for (; i < n; i++) {
-                float g = weight ? gr[i] * weight[i] : gr[i];
-                sa += g;
-                sb += g * (xr[i] - mu);
+            float sa = 0.0f, sb = 0.0f;
+            int64_t i;
+            {
+                CK_REASSOCIATE
+                for (i = 0; i < n; i++) {
+                    float g = weight ? gr[i] * weight[i] : gr[i];
+                    sa += g;
+                    sb += g * (xr[i] - mu);
+                }
             }
             const float meanG = sa * invN;
             const float meanGX = sb * rs * invN;  // mean(g * xhat)

@@ -1,6 +1,5 @@
 // Softmax and log-softmax over contiguous rows, forward and backward.
-// Reductions use fixed-width lane arrays (see CK_LANES) so they vectorise without fast-math
-// and add in the same order on every call.
+// Row reductions are reassociated per loop (see ck_rows.h) so they vectorise without fast-math.
 #include <math.h>
 
 #include "CKernels.h"
@@ -14,9 +13,15 @@ void ck_softmax_forward(const float *restrict x, float *restrict y, int64_t rows
         float *restrict yr = y + r * n;
         float m = ck_row_max(xr, n);
         if (m == -INFINITY) m = 0.0f;  // fully -inf row: every exp is 0, output zeros below
-        CK_INTERLEAVE
-        for (int64_t i = 0; i < n; i++) yr[i] = ck_exp_nonpositive(xr[i] - m);
-        float s = ck_row_sum(yr, n);  // the row is still in L1
+        float s = 0.0f;
+        {
+            CK_REASSOCIATE
+            for (int64_t i = 0; i < n; i++) {
+                float e = ck_exp_nonpositive(xr[i] - m);
+                yr[i] = e;
+                s += e;
+            }
+        }
         float inv = s > 0.0f ? 1.0f / s : 0.0f;
         for (int64_t i = 0; i < n; i++) yr[i] *= inv;
     }
