@@ -51,7 +51,7 @@ extension Tensor {
     /// shape. Copy-on-write rules as for ``withUnsafeMutableBufferPointer(_:)``.
     public mutating func assign(_ other: Tensor) {
         prepareForWrite(op: "assign", needContiguous: true)
-        let source = other.expand(to: shape).detached()
+        let source = other.detached().expand(to: shape)
         ElementwiseKernel.unary(TC_COPY, source, into: self)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TensorCore
 
@@ -25,6 +26,29 @@ import TensorCore
         #expect(!z.requiresGrad)
         #expect((w.value * 2).requiresGrad)
         #expect(!(w.value * 2).detached().requiresGrad)
+    }
+
+    @Test func deepGraphsWorkOnASmallStack() {
+        // 256 KB of stack: any recursion per node (backward, topological sort or releasing an
+        // unused graph) would overflow long before 20,000 nodes.
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var gradient: Float = 0
+        let thread = Thread {
+            let p = Parameter(Tensor([1], shape: [1]))
+            var x = p.value
+            for _ in 0..<20_000 { x = x + 1 }
+            x.sum().backward()
+            gradient = p.grad!.item
+            var y = p.value
+            for _ in 0..<20_000 { y = y * 1 }
+            y = Tensor(0)  // drops the unused 20,000-node graph
+            _ = y
+            done.signal()
+        }
+        thread.stackSize = 256 << 10
+        thread.start()
+        done.wait()
+        #expect(gradient == 1)
     }
 
     @Test func deepChainBackwardDoesNotOverflowTheStack() {
