@@ -34,14 +34,16 @@ public final class BertEmbeddings: Module {
 
     /// Embeds a validated batch.
     public func callAsFunction(_ input: BertInput) -> Tensor {
-        let (b, t) = (input.batchSize, input.sequenceLength)
-        var h = wordEmbeddings(input.inputIds)  // [B, T, H]
-        h = h + tokenTypeEmbeddings(input.tokenTypeIds)  // [B, T, H]
-        if config.positionEmbeddingType == .absolute {
-            let positions = IntTensor(Array(0..<t), shape: [1, t])
-            h = h + positionEmbeddings(positions)  // [B, T, H] (broadcast over B)
+        let t = input.sequenceLength
+        // Forward time only under BertProfile (the section has no tensor input to bracket).
+        return profiled("embeddings", []) { _ in
+            var h = wordEmbeddings(input.inputIds)  // [B, T, H]
+            h = h + tokenTypeEmbeddings(input.tokenTypeIds)  // [B, T, H]
+            if config.positionEmbeddingType == .absolute {
+                let positions = IntTensor(Array(0..<t), shape: [1, t])
+                h = h + positionEmbeddings(positions)  // [B, T, H] (broadcast over B)
+            }
+            return dropout(layerNorm(h))  // [B, T, H]
         }
-        _ = b
-        return dropout(layerNorm(h))  // [B, T, H]
     }
 }

@@ -14,6 +14,6 @@ public final class BertIntermediate: Module {
     public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
 
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
-        activation.apply(dense(hidden))  // [B, T, I]
+        profiled("ffn.intermediate+act", hidden) { activation.apply(dense($0)) }  // [B, T, I]
     }
 }

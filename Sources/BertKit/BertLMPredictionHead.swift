@@ -46,6 +46,8 @@ public final class BertLMPredictionHead: Module {
 
     /// - Parameter hidden: [N, H] (any leading shape). - Returns: vocabulary logits [N, V].
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
-        transform(hidden).matmul(decoderWeight.value.transposed(0, 1)) + bias.value  // [N, V]
+        profiled("mlm head (masked rows)", hidden) { x in
+            Tensor.linear(transform(x), weight: decoderWeight.value, bias: bias.value)  // [N, V]
+        }
     }
 }

@@ -18,6 +18,8 @@ public final class BertOutput: Module {
     }
 
     public func callAsFunction(_ hidden: Tensor, residual: Tensor) -> Tensor {
-        layerNorm(dropout(dense(hidden)) + residual)  // [B, T, H]
+        profiled("ffn.output+layernorm", [hidden, residual]) { x in
+            layerNorm(dropout(dense(x[0])) + x[1])  // [B, T, H]
+        }
     }
 }

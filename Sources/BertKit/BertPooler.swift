@@ -13,6 +13,6 @@ public final class BertPooler: Module {
 
     /// - Parameter hidden: [B, T, H]. - Returns: [B, H].
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
-        dense(hidden.narrow(axis: 1, start: 0, length: 1).squeeze(axis: 1)).tanh()  // [B, H]
+        profiled("pooler", hidden) { dense($0.narrow(axis: 1, start: 0, length: 1).squeeze(axis: 1)).tanh() }  // [B, H]
     }
 }

@@ -43,17 +43,27 @@ public final class BertSelfAttention: Module {
     public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (context: Tensor, probabilities: Tensor) {
         let (b, t) = (hidden.shape[0], hidden.shape[1])
         let (a, d) = (config.numAttentionHeads, config.headDim)
-        let q = query(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
-        let k = key(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
-        let v = value(hidden).reshape([b, t, a, d]).permute([0, 2, 1, 3])  // [B, A, T, d]
-        var scores = q.matmul(k.transposed(2, 3))  // [B, A, T, T]
-        if let table = distanceEmbedding {
-            scores = scores + relativeScores(q: q, k: k, table: table, t: t)  // [B, A, T, T]
+        let scale = 1 / Float(d).squareRoot()
+        let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
+        let relative = distanceEmbedding != nil
+        // Absolute positions: 1/√d is applied to Q ([B, T, H]) rather than to the scores
+        // ([B, A, T, T], larger for T > H/A): same value up to rounding. Relative positions add
+        // their terms before the division, as HF does.
+        let qkv = profiled("attention.qkv", [hidden]) { x in
+            [query(x[0]).scaledUnless(relative, scale), key(x[0]), value(x[0])]  // [B, T, H] each
         }
-        scores = scores * (1 / Float(d).squareRoot()) + mask  // [B, A, T, T]
-        let probabilities = scores.softmax(axis: -1)  // [B, A, T, T]
-        let context = dropout(probabilities).matmul(v)  // [B, A, T, d]
-            .permute([0, 2, 1, 3]).contiguous().reshape([b, t, a * d])  // [B, T, H]
+        let (q, k, v) = (qkv[0], qkv[1], qkv[2])
+        let probabilities = profiled("attention.scores+softmax", [q, k]) { qk in
+            var scores = heads(qk[0]).matmul(heads(qk[1]).transposed(2, 3))  // [B, A, T, T]
+            if let table = distanceEmbedding {
+                scores = (scores + relativeScores(q: heads(qk[0]), k: heads(qk[1]), table: table, t: t)) * scale
+            }
+            return (scores + mask).softmax(axis: -1)  // [B, A, T, T]
+        }
+        let context = profiled("attention.context", [probabilities, v]) { pv in
+            dropout(pv[0]).matmul(heads(pv[1]))  // [B, A, T, d]
+                .permute([0, 2, 1, 3]).contiguous().reshape([b, t, a * d])  // [B, T, H]
+        }
         return (context, probabilities)
     }
 
@@ -76,4 +86,9 @@ public final class BertSelfAttention: Module {
         }
         return s
     }
+}
+
+extension Tensor {
+    /// `self * scale`, or `self` when `skip`.
+    fileprivate func scaledUnless(_ skip: Bool, _ scale: Float) -> Tensor { skip ? self : self * scale }
 }

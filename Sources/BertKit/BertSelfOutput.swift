@@ -19,6 +19,8 @@ public final class BertSelfOutput: Module {
 
     /// - Parameters: hidden [B, T, H] (attention context), residual [B, T, H].
     public func callAsFunction(_ hidden: Tensor, residual: Tensor) -> Tensor {
-        layerNorm(dropout(dense(hidden)) + residual)  // [B, T, H]
+        profiled("attention.output+layernorm", [hidden, residual]) { x in
+            layerNorm(dropout(dense(x[0])) + x[1])  // [B, T, H]
+        }
     }
 }

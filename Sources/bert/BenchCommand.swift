@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option var seq: Int = 128
     @Option var steps: Int = 5
     @Option var vocab: Int = 30522
-    @Option(help: "Print a per-op time breakdown of one step.") var profile = false
+    @Flag(help: "After the timed steps, print a per-section time breakdown of one more step.") var profile = false
 
     func validate() throws {
         guard ["train", "infer"].contains(mode) else { throw ValidationError("mode must be train or infer") }
@@ -37,6 +37,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        useFastBLASKernels()
         let config = BertConfig(vocabSize: vocab, hiddenSize: hidden, numHiddenLayers: layers,
                                 numAttentionHeads: heads, intermediateSize: intermediate,
                                 maxPositionEmbeddings: max(512, seq))
@@ -44,6 +45,7 @@ struct BenchCommand: ParsableCommand {
         let ids = IntTensor((0..<(batch * seq)).map { _ in rng.nextInt(below: vocab) }, shape: [batch, seq])
         let input = try BertInput(inputIds: ids, config: config)
         let step: () throws -> Void
+        nonisolated(unsafe) var phases: [(String, Double)] = []  // this command's own timings
         if mode == "train" {
             let model = BertForPreTraining(config: config, generator: &rng)
             model.train()
@@ -52,23 +54,46 @@ struct BenchCommand: ParsableCommand {
             let params = model.namedParameters().map(\.1)
             let optimizer = AdamW([ParameterGroup(parameters: params, learningRate: 1e-4, weightDecay: 0.01)])
             step = {
+                var t = BertProfile.now()
+                let lap = { (name: String) in
+                    let now = BertProfile.now()
+                    phases.append((name, now - t))
+                    t = now
+                }
                 optimizer.zeroGrad()
                 let out = try model(input, labels: labels, nextSentenceLabel: nsp)
+                lap("forward")
                 out.loss!.backward()
+                lap("backward")
                 _ = clipGradNorm(params, maxNorm: 1.0)
+                lap("clip grad norm")
                 optimizer.step()
+                lap("AdamW step")
             }
         } else {
             let model = BertModel(config: config, generator: &rng)
             model.eval()
             step = { _ = withNoGrad { model(input) } }
         }
+        print("OpenBLAS \(TensorCore.blasCoreName) kernels, \(TensorCore.blasThreads) threads")
         print("bert bench \(mode): L\(layers) H\(hidden) A\(heads) I\(intermediate) B\(batch) S\(seq), "
             + "\(steps) timed steps after 1 warm-up")
         try step()
         let t0 = Date()
         for _ in 0..<steps { try step() }
         let dt = Date().timeIntervalSince(t0)
+        if profile {
+            phases = []
+            let start = BertProfile.now()
+            let (_, report) = try BertProfile.measure { try step() }
+            let total = BertProfile.now() - start
+            print("Per-section time of one more step (\(String(format: "%.3f", total)) s):")
+            for (name, seconds) in phases {
+                print("  " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(format: "%9.1f ms %5.1f%%", seconds * 1e3, 100 * seconds / total))
+            }
+            print(report.report(totalSeconds: total), terminator: "")
+        }
         print("peak RSS \(String(format: "%.2f", peakRSSGigabytes())) GB")
         print("swift \(mode) L\(layers) H\(hidden) A\(heads) I\(intermediate) B\(batch) S\(seq): "
             + String(format: "%.3f s/step %.3f seq/s", dt / Double(steps), Double(batch * steps) / dt))

@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     ]
 
     func run() throws {
+        useFastBLASKernels()
         guard FileManager.default.fileExists(atPath: model) else {
             throw ValidationError("model directory \(model) not found: run `bash Scripts/fetch_minilm.sh` first")
         }

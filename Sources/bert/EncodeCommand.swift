@@ -34,6 +34,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        useFastBLASKernels()
         let (bert, tokenizer) = try loadEncoder(directory: model)
         let lines = splitLines(FileHandle.standardInput.readDataToEndOfFile())
         let vectors = try bert.sentenceEmbeddings(lines, tokenizer: tokenizer, maxLength: maxLength,
