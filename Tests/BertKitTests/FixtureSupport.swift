@@ -71,12 +71,13 @@ func expectClose(_ got: Tensor, _ want: Tensor, atol: Float = 1e-5, rtol: Float 
             sourceLocation: sourceLocation)
 }
 
-/// Gradient check: |got − want| ≤ rtol · max(max|want|, 1e-3) — relative to the tensor's scale,
-/// with a floor for gradients that are exactly zero in theory (key biases: softmax is invariant
-/// to them, so both sides hold only float noise of ~1e-8).
+/// Gradient check: |got − want| ≤ rtol · max(max|want|, 1e-2) — relative to the tensor's scale,
+/// with a floor for gradients that are exactly zero in theory (key biases, the QA head's bias:
+/// softmax is invariant to them, so both sides hold only float32 noise of up to ~1e-7, the
+/// rounding of per-row gradients of order 0.5).
 func expectGradClose(_ got: Tensor, _ want: Tensor, rtol: Float = 1e-4, _ what: String,
                      sourceLocation: SourceLocation = #_sourceLocation) {
-    let scale = max(want.toArray().map(abs).max() ?? 0, 1e-3)
+    let scale = max(want.toArray().map(abs).max() ?? 0, 1e-2)
     expectClose(got, want, atol: rtol * scale, rtol: 0, what, sourceLocation: sourceLocation)
 }
 
