@@ -68,3 +68,53 @@ import TensorCore
         expectClose(Tensor([1, 1], shape: [2]).matmul(a), [5, 7, 9], shape: [3])
     }
 }
+
+@Suite struct MatmulRandomLayoutTests {
+    /// A tensor of `shape` with a random layout: a permuted view of a contiguous buffer, maybe
+    /// sliced, maybe with a broadcast (stride-0) dimension.
+    static func randomLayout(_ shape: [Int], rng: inout RandomGenerator) -> Tensor {
+        var order = Array(0..<shape.count)
+        rng.shuffle(&order)
+        var stored = order.map { shape[$0] }
+        let sliced = rng.nextInt(below: 2) == 0
+        if sliced { stored[stored.count - 1] += 2 }
+        var t = Tensor.normal(stored, generator: &rng)
+        if sliced { t = t.narrow(axis: -1, start: 1, length: stored[stored.count - 1] - 2) }
+        var inverse = [Int](repeating: 0, count: order.count)
+        for (i, a) in order.enumerated() { inverse[a] = i }
+        t = t.permute(inverse)
+        if let axis = shape.indices.first(where: { shape[$0] > 1 }), rng.nextInt(below: 4) == 0 {
+            t = t.narrow(axis: axis, start: 0, length: 1).expand(to: shape)   // stride 0
+        }
+        return t
+    }
+
+    @Test(arguments: 0..<40)
+    func randomBatchedLayoutsMatchNaive(seed: Int) {
+        var rng = RandomGenerator(seed: UInt64(1000 + seed))
+        let m = 1 + rng.nextInt(below: 4), k = 1 + rng.nextInt(below: 4), n = 1 + rng.nextInt(below: 4)
+        let batch = [1 + rng.nextInt(below: 3), 1 + rng.nextInt(below: 3)]
+        let aBatch = batch.map { rng.nextInt(below: 3) == 0 ? 1 : $0 }
+        let bBatch = Array(batch.map { rng.nextInt(below: 3) == 0 ? 1 : $0 }.suffix(rng.nextInt(below: 3)))
+        let a = Self.randomLayout(aBatch + [m, k], rng: &rng)
+        let b = Self.randomLayout(bBatch + [k, n], rng: &rng)
+        let c = a.matmul(b)
+        let outBatch = Tensor.broadcastShapes(aBatch, bBatch, op: "test")
+        #expect(c.shape == outBatch + [m, n])
+        let av = a.toArray(), bv = b.toArray()
+        var expected: [Double] = []
+        for flat in 0..<outBatch.reduce(1, *) {
+            let idx = multiIndex(flat, shape: outBatch)
+            var aOff = 0, bOff = 0
+            for d in 0..<aBatch.count { aOff = aOff * aBatch[d] + (aBatch[d] == 1 ? 0 : idx[d]) }
+            let lead = outBatch.count - bBatch.count
+            for d in 0..<bBatch.count { bOff = bOff * bBatch[d] + (bBatch[d] == 1 ? 0 : idx[lead + d]) }
+            expected += naiveMatmul(Array(av[(aOff * m * k)..<((aOff + 1) * m * k)]),
+                                    Array(bv[(bOff * k * n)..<((bOff + 1) * k * n)]), m: m, k: k, n: n)
+        }
+        expectClose(c, expected, tolerance: 1e-5, "a \(a.shape) strides \(a.strides), b \(b.shape) strides \(b.strides)")
+        if seed % 4 == 0 {
+            expectGradient({ $0[0].matmul($0[1]) }, [a, b])
+        }
+    }
+}
