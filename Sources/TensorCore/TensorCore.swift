@@ -13,8 +13,8 @@ public enum TensorCore {
     public static var blasConfig: String { String(cString: openblas_get_config()) }
 
     /// A better `OPENBLAS_CORETYPE` for this machine when OpenBLAS fell back to an AVX2 kernel
-    /// on a CPU with AVX-512 (OpenBLAS 0.3.21 does not recognise Sapphire Rapids and picks
-    /// "Haswell", which halves sgemm throughput). OpenBLAS reads the variable when it is
+    /// on a CPU with AVX-512 (for instance because the environment forces
+    /// `OPENBLAS_CORETYPE=Haswell`, which halves sgemm throughput). OpenBLAS reads the variable when it is
     /// loaded, so it must be set in the environment before the process starts, e.g.
     /// `OPENBLAS_CORETYPE=SkylakeX bert …`. Nil when nothing better is known.
     public static var suggestedBLASCoreType: String? {
