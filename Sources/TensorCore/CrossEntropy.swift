@@ -46,7 +46,7 @@ public func crossEntropy(logits: Tensor, targets: IntTensor, ignoreIndex: Int = 
     let lse = Tensor.empty([rows])
     let px = UnsafePointer(x.baseAddress), pl = perRow.baseAddress, ps = lse.baseAddress
     let ignore = Int64(ignoreIndex)
-    withExtendedLifetime(x) {
+    withExtendedLifetime((x, lse, perRow)) {
         targets64.withUnsafeBufferPointer { pt in
             KernelParallel.forEachRowRange(rows: rows, rowSize: classes) { start, count in
                 ck_cross_entropy_forward(px + start * classes, pt.baseAddress! + start, pl + start,
@@ -60,7 +60,9 @@ public func crossEntropy(logits: Tensor, targets: IntTensor, ignoreIndex: Int = 
         out = perRow.reshape(targets.shape)
     case .sum, .mean:
         var total: Double = 0
-        for i in 0..<rows { total += Double(pl[i]) }
+        withExtendedLifetime(perRow) {
+            for i in 0..<rows { total += Double(pl[i]) }
+        }
         if reduction == .mean { total = counted > 0 ? total / Double(counted) : 0 }
         out = Tensor(Float(total))
     }

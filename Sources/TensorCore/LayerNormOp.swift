@@ -36,7 +36,7 @@ extension Tensor {
         let px = UnsafePointer(x.baseAddress), py = out.baseAddress
         let pw = w.map { UnsafePointer($0.baseAddress) }, pb = b.map { UnsafePointer($0.baseAddress) }
         let pm = mean.baseAddress, pr = rstd.baseAddress
-        withExtendedLifetime((x, w, b)) {
+        withExtendedLifetime((x, w, b, mean, rstd)) {
             KernelParallel.forEachRowRange(rows: rows, rowSize: n) { start, len in
                 ck_layer_norm_forward(px + start * n, pw, pb, py + start * n, pm + start, pr + start,
                                       Int64(len), Int64(n), eps)

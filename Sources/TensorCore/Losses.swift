@@ -42,7 +42,7 @@ public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor,
     let elementwise = Tensor.empty(logits.shape)
     let pe = elementwise.baseAddress
     var total: Double = 0
-    withExtendedLifetime((x, y)) {
+    withExtendedLifetime((x, y, elementwise)) {
         for i in 0..<n {
             let v = px[i]
             let loss = max(v, 0) - v * py[i] + Foundation.log1p(Foundation.exp(-abs(v)))
