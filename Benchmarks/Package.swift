@@ -17,6 +17,11 @@ let package = Package(
             path: "Sources/TensorBench"
         ),
         .executableTarget(
+            name: "TokenizerBench",
+            dependencies: [.product(name: "Tokenization", package: "swift-bert")],
+            path: "Sources/TokenizerBench"
+        ),
+        .executableTarget(
             name: "OptimBench",
             dependencies: [.product(name: "TensorCore", package: "swift-bert")],
             path: "Sources/OptimBench"

@@ -89,7 +89,7 @@ final class NormalizerPlan: @unchecked Sendable {
         var pairs: [(UInt32, [UInt32])] = []
         if mapMask != 0 {
             var stripped: [UInt32] = []
-            for cp in UInt32(0)..<0x110000 where tables.flags(cp) & mapMask != 0 {
+            for cp in tables.ranges(withAny: mapMask).joined() {
                 stripped.removeAll(keepingCapacity: true)
                 if strip { tables.appendStripped(cp, to: &stripped) } else { stripped.append(cp) }
                 var out: [UInt32] = []

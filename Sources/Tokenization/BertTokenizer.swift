@@ -186,7 +186,7 @@ final class TokenizerCore: Sendable {
     let addedByContent: [[UInt8]: Int]
     let specialContents: Set<[UInt8]>
 
-    var encoder: SequenceEncoder { SequenceEncoder(plan: plan, model: model, matcher: matcher) }
+    let encoder: SequenceEncoder
 
     init(normalizer: BertNormalizer, model: WordPiece, addedTokens: [AddedToken],
          postProcessor: TemplatePostProcessor, decoder: WordPieceDecoder?) {
@@ -195,6 +195,7 @@ final class TokenizerCore: Sendable {
         self.model = model
         self.addedTokens = addedTokens
         matcher = AddedTokenMatcher(tokens: addedTokens)
+        encoder = SequenceEncoder(plan: plan, model: model, matcher: matcher)
         self.postProcessor = postProcessor
         self.decoder = decoder
         var byId: [Int: AddedToken] = [:]

@@ -4,6 +4,7 @@ struct ByteWriter {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    private let digits = DecimalTable.shared.entries
 
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
@@ -42,10 +43,16 @@ struct ByteWriter {
         count += n
     }
 
-    /// Writes a non-negative or negative integer in decimal (at most 20 bytes).
+    /// Writes an integer in decimal (at most 20 bytes; reserve 8 bytes of slack beyond what is
+    /// written, as small numbers are stored 8 bytes at a time).
     @inline(__always)
     mutating func writeInt(_ value: Int) {
-        if value >= 0 && value < 10 { write(UInt8(truncatingIfNeeded: 0x30 + value)); return }
+        if value >= 0 && value < DecimalTable.limit {
+            let entry = digits[value]
+            UnsafeMutableRawPointer(base + count).storeBytes(of: entry & 0x00FF_FFFF_FFFF_FFFF, as: UInt64.self)
+            count += Int(entry >> 56)
+            return
+        }
         var v = UInt(bitPattern: value)
         if value < 0 { write(0x2D); v = UInt(bitPattern: -value) }
         var digits = 0
@@ -58,5 +65,25 @@ struct ByteWriter {
             k -= 1
         } while v > 0
         count += digits
+    }
+}
+
+/// The decimal digits of 0 ..< 100 000, packed little-endian in a UInt64 with the length in the
+/// top byte, so writing a small number is one 8-byte store.
+final class DecimalTable: @unchecked Sendable {
+    static let limit = 100_000
+    static let shared = DecimalTable()
+    let entries: UnsafeMutablePointer<UInt64>
+
+    private init() {
+        entries = .allocate(capacity: DecimalTable.limit)
+        for v in 0..<DecimalTable.limit {
+            var digits: [UInt8] = []
+            var x = v
+            repeat { digits.append(UInt8(0x30 + x % 10)); x /= 10 } while x > 0
+            var packed: UInt64 = 0
+            for (k, d) in digits.reversed().enumerated() { packed |= UInt64(d) << (8 * UInt64(k)) }
+            entries[v] = packed | UInt64(digits.count) << 56
+        }
     }
 }

@@ -5,45 +5,32 @@
 /// Keys are UTF-8 byte strings; since they are valid UTF-8, an accepting state reached from a char
 /// boundary always ends on a char boundary too.
 final class DoubleArrayTrie: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<Int32>
-    private let check: UnsafeMutablePointer<Int32>
-    private let value: UnsafeMutablePointer<Int32>
+    /// One slot: the three fields side by side, so a step touches one cache line.
+    struct Slot {
+        var base: Int32
+        var check: Int32
+        var value: Int32
+        var unused: Int32 = 0
+    }
+    private let slots: UnsafeMutablePointer<Slot>
     private let capacity: Int
 
     /// The root state.
     let root: Int32 = 0
 
-    /// Builds the trie from (key bytes, value ≥ 0) pairs; a key given twice keeps the last value.
+    /// Builds the trie from (key bytes, value ≥ 0) pairs with distinct keys.
     init(keys: [([UInt8], Int32)]) {
-        // 1. A plain trie with sorted child lists.
-        var labels: [[UInt8]] = [[]]
-        var targets: [[Int]] = [[]]
-        var values: [Int32] = [-1]
-        for (key, v) in keys {
-            var node = 0
-            for byte in key {
-                if let k = labels[node].firstIndex(of: byte) {
-                    node = targets[node][k]
-                } else {
-                    labels.append([]); targets.append([]); values.append(-1)
-                    let child = labels.count - 1
-                    labels[node].append(byte)
-                    targets[node].append(child)
-                    node = child
-                }
-            }
-            values[node] = v
-        }
-        // 2. Place the nodes breadth-first, each child set at the first base where all fit.
+        // 1. Keys sorted bytewise: the keys below a node form a contiguous range, its children
+        // are the runs of equal bytes at the node's depth, already in order.
+        let sorted = keys.sorted { $0.0.lexicographicallyPrecedes($1.0) }
         var baseArray = [Int32](repeating: 0, count: 1024)
         var checkArray = [Int32](repeating: -1, count: 1024)
         var valueArray = [Int32](repeating: -1, count: 1024)
-        var slotOf = [Int](repeating: -1, count: labels.count)
-        slotOf[0] = 0
         checkArray[0] = -2   // the root occupies slot 0
         // `nextFree[i]`: the first free slot ≥ i (union–find with path halving), so the search
         // for a base only visits free slots.
         var nextFree = [Int](0..<1024)
+        nextFree[0] = 1
         func find(_ i: Int) -> Int {
             var i = i
             while nextFree[i] != i { nextFree[i] = nextFree[nextFree[i]]; i = nextFree[i] }
@@ -59,35 +46,47 @@ final class DoubleArrayTrie: @unchecked Sendable {
                 nextFree.append(contentsOf: old..<newSize)
             }
         }
-        nextFree[0] = 1
-        var queue = [0]
+        // 2. Place the nodes breadth-first, each child set at the first base where all fit.
+        struct Node { var slot: Int; var lo: Int; var hi: Int; var depth: Int }
+        var queue = [Node(slot: 0, lo: 0, hi: sorted.count, depth: 0)]
         var head = 0
+        var labels: [Int] = []
+        var ranges: [(Int, Int)] = []
         while head < queue.count {
-            let node = queue[head]; head += 1
-            let slot = slotOf[node]
-            valueArray[slot] = values[node]
-            let children = labels[node]
-            if children.isEmpty { continue }
-            let order = children.indices.sorted { children[$0] < children[$1] }
-            let first = Int(children[order[0]])
+            var node = queue[head]; head += 1
+            if node.lo < node.hi && sorted[node.lo].0.count == node.depth {
+                valueArray[node.slot] = sorted[node.lo].1
+                node.lo += 1
+            }
+            if node.lo == node.hi { continue }
+            labels.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            var k = node.lo
+            while k < node.hi {
+                let byte = sorted[k].0[node.depth]
+                var end = k + 1
+                while end < node.hi && sorted[end].0[node.depth] == byte { end += 1 }
+                labels.append(Int(byte))
+                ranges.append((k, end))
+                k = end
+            }
+            let first = labels[0]
             var position = find(first + 1)
             while true {
-                ensure(position + 257)
+                ensure(position + 258)
                 let b = position - first
                 var fits = true
-                for k in order where checkArray[b + Int(children[k])] != -1 { fits = false; break }
+                for label in labels where checkArray[b + label] != -1 { fits = false; break }
                 if fits {
-                    baseArray[slot] = Int32(b)
-                    for k in order {
-                        let t = b + Int(children[k])
-                        checkArray[t] = Int32(slot)
+                    baseArray[node.slot] = Int32(b)
+                    for (label, range) in zip(labels, ranges) {
+                        let t = b + label
+                        checkArray[t] = Int32(node.slot)
                         nextFree[t] = t + 1
-                        slotOf[targets[node][k]] = t
-                        queue.append(targets[node][k])
+                        queue.append(Node(slot: t, lo: range.0, hi: range.1, depth: node.depth + 1))
                     }
                     break
                 }
-                ensure(position + 258)
                 position = find(position + 1)
             }
         }
@@ -95,32 +94,26 @@ final class DoubleArrayTrie: @unchecked Sendable {
         var used = checkArray.count
         while used > 1 && checkArray[used - 1] == -1 { used -= 1 }
         capacity = used + 257
-        base = .allocate(capacity: capacity)
-        check = .allocate(capacity: capacity)
-        value = .allocate(capacity: capacity)
-        base.initialize(repeating: 0, count: capacity)
-        check.initialize(repeating: -1, count: capacity)
-        value.initialize(repeating: -1, count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(base: 0, check: -1, value: -1), count: capacity)
         for i in 0..<min(used, checkArray.count) {
-            base[i] = baseArray[i]; check[i] = checkArray[i]; value[i] = valueArray[i]
+            slots[i] = Slot(base: baseArray[i], check: checkArray[i], value: valueArray[i])
         }
         // Bases of leaves stay 0; `0 + byte` lands on slots whose check never equals a leaf.
     }
 
-    deinit {
-        base.deallocate(); check.deallocate(); value.deallocate()
-    }
+    deinit { slots.deallocate() }
 
     /// The child of `state` on `byte`, or -1.
     @inline(__always)
     func next(_ state: Int32, _ byte: UInt8) -> Int32 {
-        let t = Int(base[Int(state)]) + Int(byte)
-        return check[t] == state ? Int32(t) : -1
+        let t = Int(slots[Int(state)].base) &+ Int(byte)
+        return slots[t].check == state ? Int32(truncatingIfNeeded: t) : -1
     }
 
     /// The value stored at `state` (-1 when no key ends there).
     @inline(__always)
-    func value(at state: Int32) -> Int32 { value[Int(state)] }
+    func value(at state: Int32) -> Int32 { slots[Int(state)].value }
 
     /// The state reached by walking `bytes` from `state`, or -1.
     func walk(_ bytes: some Sequence<UInt8>, from state: Int32) -> Int32 {

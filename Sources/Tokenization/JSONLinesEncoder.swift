@@ -134,7 +134,7 @@ public struct JSONLinesEncoder: Sendable {
     }
 
     static func write(_ e: Encoding, to w: inout ByteWriter) {
-        w.reserve(e.count * 48 + 64)
+        w.reserve(e.count * 96 + 64)
         w.write(#"{"ids":["#)
         for (k, v) in e.ids.enumerated() { if k > 0 { w.write(0x2C) }; w.writeInt(v) }
         w.write(#"],"type_ids":["#)
@@ -150,7 +150,7 @@ public struct JSONLinesEncoder: Sendable {
     /// The JSON of the post-processed encoding (no truncation) straight from token buffers.
     static func write(template: [TemplatePostProcessor.Piece], _ a: TokenBuffer, _ b: TokenBuffer,
                       to w: inout ByteWriter) {
-        w.reserve((a.count + b.count + 8) * 48 + 64)
+        w.reserve((a.count + b.count + 8) * 96 + 64)
         var firstItem = true
         w.write(#"{"ids":["#)
         for piece in template {

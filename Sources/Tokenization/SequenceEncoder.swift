@@ -92,14 +92,11 @@ fileprivate struct WordBuffers {
         bytes.deallocate(); align.deallocate(); pieceIds.deallocate(); pieceEnds.deallocate(); mapped.deallocate()
     }
 
-    mutating func grow(keeping length: Int) {
-        let newCapacity = capacity * 2
-        let newBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        let newAlign = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
-        newBytes.update(from: bytes, count: length)
-        newAlign.update(from: align, count: length)
+    /// Replaces the (empty) buffers with larger ones.
+    mutating func grow(to newCapacity: Int) {
         bytes.deallocate(); align.deallocate(); pieceIds.deallocate(); pieceEnds.deallocate()
-        bytes = newBytes; align = newAlign
+        bytes = .allocate(capacity: newCapacity)
+        align = .allocate(capacity: newCapacity)
         pieceIds = .allocate(capacity: newCapacity)
         pieceEnds = .allocate(capacity: newCapacity)
         capacity = newCapacity
@@ -112,10 +109,44 @@ fileprivate struct WordBuffers {
 /// stage of the BERT pipeline works character by character: each normalized character remembers
 /// the original code point it came from, and a word's token offsets span from the first to the
 /// last original character of its bytes.
-struct SequenceEncoder {
+final class SequenceEncoder: @unchecked Sendable {
+    enum ByteAction: UInt8 { case append, boundary, punctuation, skip, nonASCII, addedToken }
+
     let plan: NormalizerPlan
     let model: WordPiece
     let matcher: AddedTokenMatcher
+    /// What to do with each byte value; `.addedToken` means "try the added tokens, then `fallback`".
+    private let action: UnsafeMutablePointer<ByteAction>
+    private let fallback: UnsafeMutablePointer<ByteAction>
+    /// Word buffers hold this many bytes: enough for any word WordPiece can split; the bytes of a
+    /// longer word are not needed (it becomes one unknown token).
+    let wordCapacity: Int
+
+    init(plan: NormalizerPlan, model: WordPiece, matcher: AddedTokenMatcher) {
+        self.plan = plan
+        self.model = model
+        self.matcher = matcher
+        wordCapacity = max(256, (model.maxInputCharsPerWord + 1) * 4)
+        action = .allocate(capacity: 256)
+        fallback = .allocate(capacity: 256)
+        for b in 0..<256 {
+            let own: ByteAction
+            if b < 0x80 {
+                switch plan.asciiAction[b] {
+                case .append: own = .append
+                case .boundary: own = .boundary
+                case .punctuation: own = .punctuation
+                case .skip: own = .skip
+                }
+            } else {
+                own = .nonASCII
+            }
+            fallback[b] = own
+            action[b] = matcher.firstByte[b] ? .addedToken : own
+        }
+    }
+
+    deinit { action.deallocate(); fallback.deallocate() }
 
     /// Encodes into arrays.
     func encode(_ text: UnsafeBufferPointer<UInt8>, scratch: EncoderScratch) -> RawSequence {
@@ -130,22 +161,21 @@ struct SequenceEncoder {
         out.count = 0
         guard let p = text.baseAddress, !text.isEmpty else { return }
         let n = text.count
-        var w = WordState(buffers: scratch.buffers, maxChars: model.maxInputCharsPerWord)
-        defer { scratch.buffers = w.buffers }
-        let action = plan.asciiAction
+        if scratch.buffers.capacity < wordCapacity { scratch.buffers.grow(to: wordCapacity) }
+        var w = WordState(buffers: scratch.buffers)
+        let action = self.action
         let asciiOut = plan.asciiOutput
         let tables = plan.tables
-        let hasAdded = !matcher.isEmpty
-        let firstByte = matcher.firstByte
         let mapped = w.buffers.mapped
         var i = 0
         var cp = 0
         var skipTo = 0
         var floorByte = 0
         while i < n {
-            let b = p[i]
-            if hasAdded && firstByte[Int(b)] && i >= skipTo {
-                if let m = matcher.match(p, i, n, scalarIndex: cp, floorByte: floorByte, skipTo: &skipTo) {
+            var b = p[i]
+            var a = action[Int(b)]
+            if a == .addedToken {
+                if i >= skipTo, let m = matcher.match(p, i, n, scalarIndex: cp, floorByte: floorByte, skipTo: &skipTo) {
                     flush(&w, &out)
                     out.append(m.id, m.startScalar, m.endScalar, w.wordIndex)
                     w.wordIndex += 1
@@ -153,24 +183,41 @@ struct SequenceEncoder {
                     floorByte = i
                     continue
                 }
+                a = fallback[Int(b)]
             }
-            if b < 0x80 {
-                switch action[Int(b)] {
-                case .append:
-                    w.append(asciiOut[Int(b)], cp)
-                    w.scalars += 1
-                case .boundary:
-                    flush(&w, &out)
-                case .punctuation:
-                    flush(&w, &out)
-                    w.append(asciiOut[Int(b)], cp)
-                    w.scalars += 1
-                    flush(&w, &out)
-                case .skip:
-                    break
+            switch a {
+            case .append:
+                // A run of plain ASCII word characters: the common case, kept tight.
+                let bytes = w.buffers.bytes, align = w.buffers.align, capacity = w.buffers.capacity
+                var length = w.length
+                if length == 0 { w.firstScalar = cp }
+                let runStart = i
+                while true {
+                    if length < capacity {
+                        bytes[length] = asciiOut[Int(b)]
+                        align[length] = cp
+                        length += 1
+                    }
+                    i += 1; cp += 1
+                    if i == n { break }
+                    b = p[i]
+                    if action[Int(b)] != .append { break }
                 }
-                i += 1
-            } else {
+                w.length = length
+                w.scalars += i - runStart
+                w.lastScalar = cp - 1
+            case .boundary:
+                flush(&w, &out)
+                i += 1; cp += 1
+            case .punctuation:
+                flush(&w, &out)
+                w.append(asciiOut[Int(b)], cp)
+                w.scalars += 1
+                flush(&w, &out)
+                i += 1; cp += 1
+            case .skip:
+                i += 1; cp += 1
+            case .nonASCII, .addedToken:
                 let (scalar, length) = UTF8Decoding.decode(p, i, n)
                 let (kind, count) = plan.normalize(scalar, into: mapped)
                 switch kind {
@@ -183,9 +230,8 @@ struct SequenceEncoder {
                     for k in 0..<count { emit(mapped[k], cp, tables, &w, &out) }
                     flush(&w, &out)
                 }
-                i += length
+                i += length; cp += 1
             }
-            cp += 1
         }
         flush(&w, &out)
     }
@@ -223,7 +269,7 @@ struct SequenceEncoder {
         if length == 0 { return }
         let word = w.wordIndex
         if w.scalars > model.maxInputCharsPerWord {
-            // Too long: one unknown token over the whole word (bytes past the limit were not kept).
+            // Too long: one unknown token over the whole word (its bytes were not all kept).
             out.append(model.unknownId, w.firstScalar, w.lastScalar + 1, word)
         } else {
             let b = w.buffers
@@ -242,29 +288,25 @@ struct SequenceEncoder {
 
     /// The word being built.
     fileprivate struct WordState {
-        var buffers: WordBuffers
-        let maxChars: Int
+        let buffers: WordBuffers
         var length = 0
         var scalars = 0
         var wordIndex = 0
         var firstScalar = 0
         var lastScalar = 0
 
-        init(buffers: WordBuffers, maxChars: Int) {
-            self.buffers = buffers
-            self.maxChars = maxChars
-        }
+        init(buffers: WordBuffers) { self.buffers = buffers }
 
         @inline(__always)
         mutating func append(_ byte: UInt8, _ cp: Int) {
             if length == 0 { firstScalar = cp }
             lastScalar = cp
-            // Past the character limit the word becomes [UNK]; only its span matters any more.
-            if scalars > maxChars { return }
-            if length == buffers.capacity { buffers.grow(keeping: length) }
-            buffers.bytes[length] = byte
-            buffers.align[length] = cp
-            length += 1
+            // Bytes past the capacity belong to a word too long for WordPiece: not kept.
+            if length < buffers.capacity {
+                buffers.bytes[length] = byte
+                buffers.align[length] = cp
+                length += 1
+            }
         }
     }
 }

@@ -35,25 +35,42 @@ final class UnicodeTables: @unchecked Sendable {
     let lower: ScalarMapping
 
     private init() {
-        // Expand the runs into a flat table, then share identical 256-entry blocks.
-        var flat = [UInt8](repeating: 0, count: 0x110000)
+        // Blocks of 256 code points: one shared block per flag value for uniform blocks, a
+        // deduplicated block for each mixed one.
         let runs = UnicodeTables.parsePairs(UnicodeTables.runData)
-        for (k, run) in runs.enumerated() {
-            let end = k + 1 < runs.count ? Int(runs[k + 1].0) : 0x110000
-            let flags = UInt8(run.1[0])
-            for cp in Int(run.0)..<end { flat[cp] = flags }
-        }
-        var blocks: [[UInt8]: UInt16] = [:]
         var blockData: [UInt8] = []
+        var uniform: [UInt8: UInt16] = [:]
+        var mixed: [[UInt8]: UInt16] = [:]
         stage1 = .allocate(capacity: 0x1100)
+        var r = 0
         for b in 0..<0x1100 {
-            let block = Array(flat[(b << 8)..<((b + 1) << 8)])
-            if let index = blocks[block] {
+            let first = b << 8, last = first + 255
+            while r + 1 < runs.count && Int(runs[r + 1].0) <= first { r += 1 }
+            let runEnd = r + 1 < runs.count ? Int(runs[r + 1].0) - 1 : 0x10FFFF
+            if runEnd >= last {
+                let flags = UInt8(runs[r].1[0])
+                if let index = uniform[flags] {
+                    stage1[b] = index
+                } else {
+                    let index = UInt16(blockData.count >> 8)
+                    blockData.append(contentsOf: repeatElement(flags, count: 256))
+                    uniform[flags] = index
+                    stage1[b] = index
+                }
+                continue
+            }
+            var block = [UInt8](repeating: 0, count: 256)
+            var k = r
+            for cp in first...last {
+                while k + 1 < runs.count && Int(runs[k + 1].0) <= cp { k += 1 }
+                block[cp - first] = UInt8(runs[k].1[0])
+            }
+            if let index = mixed[block] {
                 stage1[b] = index
             } else {
-                let index = UInt16(blocks.count)
-                blocks[block] = index
+                let index = UInt16(blockData.count >> 8)
                 blockData.append(contentsOf: block)
+                mixed[block] = index
                 stage1[b] = index
             }
         }
@@ -61,6 +78,17 @@ final class UnicodeTables: @unchecked Sendable {
         stage2.initialize(from: blockData, count: blockData.count)
         strip = ScalarMapping(UnicodeTables.parsePairs(UnicodeTables.stripData))
         lower = ScalarMapping(UnicodeTables.parsePairs(UnicodeTables.lowerData))
+    }
+
+    /// The code point ranges whose flags have any bit of `mask` (from the runs, without a scan).
+    func ranges(withAny mask: UInt8) -> [ClosedRange<UInt32>] {
+        let runs = UnicodeTables.parsePairs(UnicodeTables.runData)
+        var result: [ClosedRange<UInt32>] = []
+        for (k, run) in runs.enumerated() where UInt8(run.1[0]) & mask != 0 {
+            let end = k + 1 < runs.count ? runs[k + 1].0 - 1 : 0x10FFFF
+            result.append(run.0...end)
+        }
+        return result
     }
 
     /// The flag byte of a code point (any value up to 0x10FFFF).
