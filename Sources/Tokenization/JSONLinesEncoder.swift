@@ -33,18 +33,19 @@ public struct JSONLinesEncoder: Sendable {
     public func encode(_ text: [UInt8], firstLine: Int = 1) throws -> [UInt8] {
         var result: [UInt8] = []
         try text.withUnsafeBufferPointer { buffer in
-            try encode(buffer, firstLine: firstLine) { result.append(contentsOf: $0) }
+            _ = try encode(buffer, firstLine: firstLine) { result.append(contentsOf: $0) }
         }
         return result
     }
 
     /// Encodes every line of `text` on all cores and hands the JSON to `output` in pieces, in
-    /// order (each piece is only valid during the call).
+    /// order (each piece is only valid during the call). Returns the number of lines.
     /// - Throws: ``LineError`` for the first line that cannot be encoded (pieces before it have
     ///   been output), or what `output` throws.
+    @discardableResult
     public func encode(_ text: UnsafeBufferPointer<UInt8>, firstLine: Int = 1,
-                       output: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let base = text.baseAddress, !text.isEmpty else { return }
+                       output: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        guard let base = text.baseAddress, !text.isEmpty else { return 0 }
         let n = text.count
         // Line k spans starts[k] ..< starts[k + 1] - 1 (the last line may lack its "\n").
         var starts: [Int] = [0]
@@ -85,6 +86,7 @@ public struct JSONLinesEncoder: Sendable {
             try output(writers[part]!.bytes)
             if let failure = failures[part] { throw failure }
         }
+        return lineCount
     }
 
     /// Encodes lines `lines` and writes their JSON; stops at the first failing line.

@@ -73,42 +73,52 @@ struct TokenizeCommand: ParsableCommand {
 }
 
 /// Reads standard input in large blocks, encodes the complete lines of each block in parallel
-/// and writes the JSON in order.
+/// and writes the JSON in order. The partial last line of a block moves to the front of the
+/// buffer and is completed by the next read.
 enum StreamLines {
     static let blockSize = 8 << 20
 
     static func run(encoder: JSONLinesEncoder) throws {
-        var pending: [UInt8] = []
+        var capacity = blockSize * 2
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var filled = 0
         var line = 1
-        var block = [UInt8](repeating: 0, count: blockSize)
         var eof = false
         while !eof {
-            let got = block.withUnsafeMutableBytes { read(0, $0.baseAddress, blockSize) }
+            if capacity - filled < blockSize {
+                // A line longer than the buffer: make room.
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                bigger.update(from: buffer, count: filled)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+            let got = read(0, buffer + filled, capacity - filled)
             if got < 0 {
                 if errno == EINTR { continue }
                 throw CLIError(message: "cannot read standard input: \(String(cString: strerror(errno)))")
             }
-            if got == 0 { eof = true } else { pending += block[0..<got] }
-            // Encode up to the last newline (everything at EOF), keep the partial line.
-            let cut: Int
-            if eof {
-                cut = pending.count
-            } else if pending.count >= blockSize, let last = pending.lastIndex(of: 0x0A) {
+            if got == 0 { eof = true } else { filled += got }
+            if !eof && filled < blockSize { continue }
+            // Encode up to the last newline (everything at EOF); keep the partial line.
+            var cut = filled
+            if !eof {
+                var last = filled - 1
+                while last >= 0 && buffer[last] != 0x0A { last -= 1 }
+                if last < 0 { continue }
                 cut = last + 1
-            } else {
-                continue
             }
             if cut == 0 { continue }
-            let chunk = Array(pending[0..<cut])
-            pending.removeSubrange(0..<cut)
             do {
-                try chunk.withUnsafeBufferPointer { buffer in
-                    try encoder.encode(buffer, firstLine: line) { try writeAll($0) }
+                line += try encoder.encode(UnsafeBufferPointer(start: buffer, count: cut), firstLine: line) {
+                    try writeAll($0)
                 }
             } catch let error as JSONLinesEncoder.LineError {
                 throw CLIError(message: "standard input \(error)")
             }
-            line += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            (buffer).update(from: buffer + cut, count: filled - cut)
+            filled -= cut
         }
     }
 

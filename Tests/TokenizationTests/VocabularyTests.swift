@@ -214,3 +214,26 @@ import Tokenization
         }
     }
 }
+
+/// Tokens are compared by bytes, as in HF: canonically equivalent spellings are different tokens
+/// in vocab.txt and in tokenizer.json (Swift's `String ==` would merge them).
+@Suite struct ByteExactTokenTests {
+    @Test func canonicallyEquivalentTokensStayApart() throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)  // Swift's String equality; the tokenizer must not use it
+        let lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", composed, decomposed]
+        let v = Vocabulary(tokens: lines)
+        #expect(v.id(for: composed) == 4 && v.id(for: decomposed) == 5)
+
+        var json = #"{"model":{"type":"WordPiece","unk_token":"[UNK]","vocab":{"#
+        json += lines.enumerated().map { "\"\($0.element)\":\($0.offset)" }.joined(separator: ",")
+        json += #"}},"normalizer":{"type":"BertNormalizer","lowercase":false},"pre_tokenizer":{"type":"BertPreTokenizer"},"#
+        json += #""post_processor":{"type":"BertProcessing","sep":["[SEP]",3],"cls":["[CLS]",2]}}"#
+        let tokenizer = try BertTokenizer(tokenizerJSON: Data(json.utf8), source: "t.json")
+        #expect(tokenizer.vocabulary.count == 6)
+        // Cased: no NFD, so each spelling finds its own token.
+        #expect(try tokenizer.encode(composed).ids == [2, 4, 3])
+        #expect(try tokenizer.encode(decomposed).ids == [2, 5, 3])
+        #expect(tokenizer.tokens([4, 5]).map { Array($0.utf8) } == [Array(composed.utf8), Array(decomposed.utf8)])
+    }
+}
