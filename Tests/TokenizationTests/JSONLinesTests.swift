@@ -113,6 +113,15 @@ import Tokenization
         #expect(pairs.stdout == [UInt8](Fixtures.data("jsonlines-pairs-uncased-20.txt")))
     }
 
+    @Test func casedVocabulary() throws {
+        let run = try Self.run(["--vocab", Fixtures.url("vocab-cased.txt").path, "--cased"],
+                               stdin: Fixtures.url("jsonlines-input.txt"))
+        #expect(run.status == 0, "\(run.stderr)")
+        let want = try JSONLinesEncoder(tokenizer: Fixtures.settings["cased"]!, pairs: false)
+            .encode([UInt8](Fixtures.data("jsonlines-input.txt")))
+        #expect(run.stdout == want)
+    }
+
     /// A tokenizer.json that declares truncation and padding: the CLI ignores both.
     @Test func tokenizerFileWithoutItsTruncation() throws {
         let run = try Self.run(["--tokenizer", Fixtures.url("tokenizer-cased-bert.json").path],
