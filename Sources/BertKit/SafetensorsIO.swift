@@ -23,8 +23,7 @@ public func readSafetensors(_ url: URL) throws -> [String: Tensor] {
 private func readTensor(_ file: SafetensorsFile, _ name: String, _ url: URL) throws -> Tensor {
     do {
         let info = try file.info(name)
-        let values = info.dtype.isReadableAsFloat ? try file.floats(name) : try file.ints(name).map { Float($0) }
-        return Tensor(values, shape: info.shape)
+        return info.dtype.isReadableAsFloat ? try file.tensor(name) : try file.intTensor(name).toFloat()
     } catch {
         throw BertError.malformedFile(path: url.path, reason: error.description)
     }
@@ -34,7 +33,7 @@ private func readTensor(_ file: SafetensorsFile, _ name: String, _ url: URL) thr
 /// then rename, so a failure never leaves a half-written file).
 public func writeSafetensors(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = ["format": "pt"]) throws {
     var writer = SafetensorsWriter(metadata: metadata)
-    for (name, t) in tensors { writer.add(name, floats: t.contiguous().toArray(), shape: t.shape) }
+    for (name, t) in tensors { writer.add(name, t) }
     do { try writer.write(to: url.path) } catch {
         throw BertError.malformedFile(path: url.path, reason: "cannot be written: \(error)")
     }
