@@ -16,9 +16,11 @@ public final class BertAttention: Module {
         prefixed("self", selfAttention) + prefixed("output", output)
     }
 
-    /// - Returns: attention output [B, T, H] and probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (output: Tensor, probabilities: Tensor) {
-        let (context, probabilities) = selfAttention(hidden, mask: mask)  // [B, T, H], [B, A, T, T]
+    /// - Returns: attention output [B, T, H] and, when asked, probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
+        -> (output: Tensor, probabilities: Tensor?)
+    {
+        let (context, probabilities) = selfAttention(hidden, mask: mask, keepProbabilities: keepProbabilities)  // [B, T, H], [B, A, T, T]
         return (output(context, residual: hidden), probabilities)  // [B, T, H]
     }
 }

@@ -24,10 +24,10 @@ public final class BertEncoder: Module {
         var states: [Tensor] = []
         var attentions: [Tensor] = []
         for l in layer {
-            let (out, p) = l(h, mask: mask)  // [B, T, H], [B, A, T, T]
+            let (out, p) = l(h, mask: mask, keepProbabilities: keepAttentions)  // [B, T, H], [B, A, T, T]
             h = out
             if keepHiddenStates { states.append(h) }
-            if keepAttentions { attentions.append(p) }
+            if let p { attentions.append(p) }
         }
         return (h, states, attentions)
     }

@@ -18,9 +18,11 @@ public final class BertLayer: Module {
         prefixed("attention", attention) + prefixed("intermediate", intermediate) + prefixed("output", output)
     }
 
-    /// - Returns: layer output [B, T, H] and attention probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (output: Tensor, probabilities: Tensor) {
-        let (a, p) = attention(hidden, mask: mask)  // [B, T, H]
+    /// - Returns: layer output [B, T, H] and, when asked, attention probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
+        -> (output: Tensor, probabilities: Tensor?)
+    {
+        let (a, p) = attention(hidden, mask: mask, keepProbabilities: keepProbabilities)  // [B, T, H]
         return (output(intermediate(a), residual: a), p)  // [B, T, H]
     }
 }

@@ -39,32 +39,39 @@ public final class BertSelfAttention: Module {
     /// - Parameters:
     ///   - hidden: [B, T, H]
     ///   - mask: additive mask, [B, 1, 1, T] or [B, 1, T, T]
-    /// - Returns: context [B, T, H] and attention probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor) -> (context: Tensor, probabilities: Tensor) {
+    ///   - keepProbabilities: also return the attention probabilities.
+    /// - Returns: context [B, T, H] and, when asked, attention probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
+        -> (context: Tensor, probabilities: Tensor?)
+    {
         let (b, t) = (hidden.shape[0], hidden.shape[1])
         let (a, d) = (config.numAttentionHeads, config.headDim)
         let scale = 1 / Float(d).squareRoot()
         let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
-        let relative = distanceEmbedding != nil
-        // Absolute positions: 1/√d is applied to Q ([B, T, H]) rather than to the scores
-        // ([B, A, T, T], larger for T > H/A): same value up to rounding. Relative positions add
-        // their terms before the division, as HF does.
         let qkv = profiled("attention.qkv", [hidden]) { x in
-            [query(x[0]).scaledUnless(relative, scale), key(x[0]), value(x[0])]  // [B, T, H] each
+            [query(x[0]), key(x[0]), value(x[0])]  // [B, T, H] each
         }
-        let (q, k, v) = (qkv[0], qkv[1], qkv[2])
-        let probabilities = profiled("attention.scores+softmax", [q, k]) { qk in
-            var scores = heads(qk[0]).matmul(heads(qk[1]).transposed(2, 3))  // [B, A, T, T]
-            if let table = distanceEmbedding {
-                scores = (scores + relativeScores(q: heads(qk[0]), k: heads(qk[1]), table: table, t: t)) * scale
+        var probabilities: Tensor?
+        let context = profiled("attention.scores+softmax+context", qkv) { x in
+            let (q, k, v) = (heads(x[0]), heads(x[1]), heads(x[2]))  // [B, A, T, d] views
+            guard let table = distanceEmbedding else {
+                // Absolute positions: one fused kernel per head (the scores never leave the cache).
+                let dropping = dropout.isTraining && dropout.probability > 0
+                let (o, p) = Tensor.scaledDotProductAttention(
+                    query: q, key: k, value: v, mask: mask, scale: scale,
+                    dropout: dropping ? dropout.probability : 0, seed: dropping ? dropout.generator.next() : 0,
+                    keepProbabilities: keepProbabilities)  // [B, A, T, d], [B, A, T, T]
+                probabilities = p
+                return o.permute([0, 2, 1, 3]).reshape([b, t, a * d])  // [B, T, H] (no copy)
             }
-            return (scores + mask).softmax(axis: -1)  // [B, A, T, T]
-        }
-        let context = profiled("attention.context", [probabilities, v]) { pv in
-            dropout(pv[0]).matmul(heads(pv[1]))  // [B, A, T, d]
+            // Relative positions add their terms to QKᵀ before the division by √d, as HF does.
+            let scores = q.matmul(k.transposed(2, 3)) + relativeScores(q: q, k: k, table: table, t: t)  // [B, A, T, T]
+            let p = (scores * scale + mask).softmax(axis: -1)  // [B, A, T, T]
+            probabilities = p
+            return dropout(p).matmul(v)  // [B, A, T, d]
                 .permute([0, 2, 1, 3]).contiguous().reshape([b, t, a * d])  // [B, T, H]
         }
-        return (context, probabilities)
+        return (context, keepProbabilities ? probabilities : nil)
     }
 
     /// Σ_d q[b,h,l,d]·E[l−r] (relative_key) plus Σ_d k[b,h,r,d]·E[l−r] (relative_key_query),
@@ -86,9 +93,4 @@ public final class BertSelfAttention: Module {
         }
         return s
     }
-}
-
-extension Tensor {
-    /// `self * scale`, or `self` when `skip`.
-    fileprivate func scaledUnless(_ skip: Bool, _ scale: Float) -> Tensor { skip ? self : self * scale }
 }

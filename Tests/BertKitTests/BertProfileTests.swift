@@ -33,7 +33,7 @@ import TensorCore
                             "profiled grad \(name)")
         }
         let sections = Dictionary(uniqueKeysWithValues: profile.sections.map { ($0.label, $0) })
-        for label in ["embeddings", "attention.qkv", "attention.scores+softmax", "attention.context",
+        for label in ["embeddings", "attention.qkv", "attention.scores+softmax+context",
                       "attention.output+layernorm", "ffn.intermediate+act", "ffn.output+layernorm",
                       "mlm head (masked rows)"] {
             #expect(sections[label] != nil, "section \(label) not seen")

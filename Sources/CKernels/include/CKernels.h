@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "CKernelsCore.h"
 #include "CKernelsOptim.h"
+#include "CKernelsAttention.h"
 
 // All kernels work on contiguous float32 buffers. Row kernels see `rows` rows of `n` floats;
 // the Swift side splits rows across cores and calls them on sub-ranges. Output buffers must
