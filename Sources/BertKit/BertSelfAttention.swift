@@ -48,22 +48,27 @@ public final class BertSelfAttention: Module {
         let (a, d) = (config.numAttentionHeads, config.headDim)
         let scale = 1 / Float(d).squareRoot()
         let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
-        let qkv = profiled("attention.qkv", [hidden]) { x in
-            [query(x[0]), key(x[0]), value(x[0])]  // [B, T, H] each
+        // One [B·T, H] × [H, 3H] gemm for the three projections (weights concatenated per call;
+        // gradients flow back to query/key/value through the concatenation).
+        let qkv = profiled("attention.qkv", hidden) { x in
+            Tensor.linear(x, weight: Tensor.concat([query.weight.value, key.weight.value, value.weight.value], axis: 0),
+                          bias: Tensor.concat([query.bias!.value, key.bias!.value, value.bias!.value], axis: 0))  // [B, T, 3H]
         }
         var probabilities: Tensor?
         let context = profiled("attention.scores+softmax+context", qkv) { x in
-            let (q, k, v) = (heads(x[0]), heads(x[1]), heads(x[2]))  // [B, A, T, d] views
             guard let table = distanceEmbedding else {
                 // Absolute positions: one fused kernel per head (the scores never leave the cache).
                 let dropping = dropout.isTraining && dropout.probability > 0
                 let (o, p) = Tensor.scaledDotProductAttention(
-                    query: q, key: k, value: v, mask: mask, scale: scale,
+                    packed: x, heads: a, mask: mask, scale: scale,
                     dropout: dropping ? dropout.probability : 0, seed: dropping ? dropout.generator.next() : 0,
-                    keepProbabilities: keepProbabilities)  // [B, A, T, d], [B, A, T, T]
+                    keepProbabilities: keepProbabilities)  // [B, T, H], [B, A, T, T]
                 probabilities = p
-                return o.permute([0, 2, 1, 3]).reshape([b, t, a * d])  // [B, T, H] (no copy)
+                return o
             }
+            let (q, k, v) = (heads(x.narrow(axis: 2, start: 0, length: a * d)),
+                             heads(x.narrow(axis: 2, start: a * d, length: a * d)),
+                             heads(x.narrow(axis: 2, start: 2 * a * d, length: a * d)))  // [B, A, T, d]
             // Relative positions add their terms to QKᵀ before the division by √d, as HF does.
             let scores = q.matmul(k.transposed(2, 3)) + relativeScores(q: q, k: k, table: table, t: t)  // [B, A, T, T]
             let p = (scores * scale + mask).softmax(axis: -1)  // [B, A, T, T]

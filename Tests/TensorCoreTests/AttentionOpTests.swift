@@ -86,6 +86,31 @@ import TensorCore
         }
     }
 
+    @Test(arguments: [Float(0), 0.2])
+    func packedProjectionsMatchSeparateOnes(dropout: Float) {
+        let (b, t, a, d) = (2, 19, 3, 6)
+        let h = a * d
+        var rng = RandomGenerator(seed: 17)
+        let x = Tensor.normal([b, t, 3 * h], mean: 0, std: 1, generator: &rng)
+        let mask = Tensor((0..<(b * t)).map { $0 % 7 == 6 ? -Float.greatestFiniteMagnitude : 0 }, shape: [b, 1, 1, t])
+        let packed = Parameter(x), separate = Parameter(x)
+        let (o1, p1) = Tensor.scaledDotProductAttention(packed: packed.value, heads: a, mask: mask,
+                                                        dropout: dropout, seed: 99, keepProbabilities: true)
+        #expect(o1.shape == [b, t, h])
+        let heads = { (i: Int) in
+            separate.value.narrow(axis: 2, start: i * h, length: h).reshape([b, t, a, d]).permute([0, 2, 1, 3])
+        }
+        let (o2, p2) = Tensor.scaledDotProductAttention(query: heads(0), key: heads(1), value: heads(2), mask: mask,
+                                                        dropout: dropout, seed: 99, keepProbabilities: true)
+        let merged = o2.permute([0, 2, 1, 3]).reshape([b, t, h])
+        #expect(o1.toArray() == merged.toArray())
+        #expect(p1!.toArray() == p2!.toArray())
+        let g = Tensor.normal([b, t, h], mean: 0, std: 1, generator: &rng)
+        o1.backward(gradient: g)
+        merged.backward(gradient: g)
+        #expect(packed.grad!.toArray() == separate.grad!.toArray())
+    }
+
     @Test func outputIsStoredTimeMajorSoMergingHeadsIsFree() {
         let c = Case(b: 2, a: 3, tq: 5, tk: 5, d: 4, maskShape: nil)
         let (q, k, v, _) = Self.inputs(c, seed: 2)
