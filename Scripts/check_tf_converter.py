@@ -22,8 +22,8 @@ safetensors 0.8.0, numpy 2.4.6 (Scripts/requirements.txt).
    keys, and `load_state_dict` into a fresh model must miss only the two tied decoder keys.
 4. Compares every tensor with the original (max |diff| must be 0) and the prediction / NSP
    logits of both models on the same batch (must be equal).
-5. Checks the converter's errors: a missing and a garbled checkpoint must fail with a message
-   and leave no output file.
+5. Checks the converter's errors: a missing, a garbled and a truncated checkpoint must fail with
+   a one-line message and leave no output file.
 
 TensorFlow runs only in a child process (`--write-tf`): TF 2.21 and the triton that torch /
 transformers import lazily both bundle LLVM, and loading triton after TF aborts the process
@@ -149,15 +149,23 @@ def run_converter(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, CONVERTER, *args], capture_output=True, text=True)
 
 
-def check_errors(work: str) -> list[str]:
-    """A missing or garbled checkpoint must fail with a message and leave no output behind."""
+def check_errors(work: str, good: str) -> list[str]:
+    """A missing, garbled or truncated checkpoint must fail with a message and leave no output behind."""
     failures = []
     garbled = os.path.join(work, "garbled", "bert_model.ckpt")
     os.makedirs(os.path.dirname(garbled))
     for suffix in (".index", ".data-00000-of-00001"):
         with open(garbled + suffix, "wb") as f:
             f.write(b"this is not a tensorflow checkpoint\x00" * 8)
-    for label, src in (("missing", os.path.join(work, "nowhere", "bert_model.ckpt")), ("garbled", garbled)):
+    truncated = os.path.join(work, "truncated", "bert_model.ckpt")  # intact index, data cut in half
+    os.makedirs(os.path.dirname(truncated))
+    shutil.copy(good + ".index", truncated + ".index")
+    with open(good + ".data-00000-of-00001", "rb") as f:
+        data = f.read()
+    with open(truncated + ".data-00000-of-00001", "wb") as f:
+        f.write(data[: len(data) // 2])
+    cases = (("missing", os.path.join(work, "nowhere", "bert_model.ckpt")), ("garbled", garbled), ("truncated", truncated))
+    for label, src in cases:
         out_dir = os.path.join(work, f"out-{label}")
         os.makedirs(out_dir)
         r = run_converter(src, os.path.join(out_dir, "model.safetensors"))
@@ -240,22 +248,31 @@ def main(work: str) -> int:
         failures.append(f"safetensors keys: extra {sorted(set(converted) - want_keys)}, "
                         f"missing {sorted(want_keys - set(converted))}")
 
-    # Strict loading, both ways transformers offers.
-    loaded, info = BertForPreTraining.from_pretrained(out_dir, output_loading_info=True, attn_implementation="eager")
-    loaded.eval()
-    problems = {k: v for k, v in info.items() if v}
-    print(f"from_pretrained: loading problems {problems or 'none'}")
-    if problems:
-        failures.append(f"from_pretrained: {problems}")
-    fresh = BertForPreTraining(BertConfig.from_pretrained(out_dir, attn_implementation="eager")).eval()
-    result = fresh.load_state_dict(converted, strict=False)
-    print(f"load_state_dict: missing {sorted(result.missing_keys)}, unexpected {sorted(result.unexpected_keys)}")
-    if set(result.missing_keys) != TIED or result.unexpected_keys:
-        failures.append("load_state_dict: keys other than the tied decoder are missing or unexpected")
+    # Strict loading, both ways transformers offers (both raise on a shape mismatch).
+    models = []
+    try:
+        loaded, info = BertForPreTraining.from_pretrained(out_dir, output_loading_info=True,
+                                                          attn_implementation="eager")
+        problems = {k: v for k, v in info.items() if v}
+        print(f"from_pretrained: loading problems {problems or 'none'}")
+        if problems:
+            failures.append(f"from_pretrained: {problems}")
+        models.append(("from_pretrained", loaded.eval()))
+    except Exception as e:
+        failures.append(f"from_pretrained raised {type(e).__name__}: {str(e).strip()[:300]}")
+    try:
+        fresh = BertForPreTraining(BertConfig.from_pretrained(out_dir, attn_implementation="eager")).eval()
+        result = fresh.load_state_dict(converted, strict=False)
+        print(f"load_state_dict: missing {sorted(result.missing_keys)}, unexpected {sorted(result.unexpected_keys)}")
+        if set(result.missing_keys) != TIED or result.unexpected_keys:
+            failures.append("load_state_dict: keys other than the tied decoder are missing or unexpected")
+        models.append(("load_state_dict", fresh))
+    except Exception as e:
+        failures.append(f"load_state_dict raised {type(e).__name__}: {str(e).strip()[:300]}")
     reference = BertForPreTraining(BertConfig.from_pretrained(out_dir, attn_implementation="eager")).eval()
     reference.load_state_dict(original, strict=True)  # the original weights, same attention code
 
-    for label, m in (("from_pretrained", loaded), ("load_state_dict", fresh)):
+    for label, m in models:
         if m.cls.predictions.decoder.weight.data_ptr() != m.bert.embeddings.word_embeddings.weight.data_ptr():
             failures.append(f"{label}: decoder weight is not tied to the word embeddings")
         state = m.state_dict()
@@ -267,7 +284,8 @@ def main(work: str) -> int:
             d = (state[k] - v).abs().max().item()
             if d > worst:
                 worst, worst_name = d, k
-        print(f"{label}: {len(original)} tensors, max |diff| {worst:.3g} (largest at {worst_name})")
+        where = f" (largest at {worst_name})" if worst > 0 else ""
+        print(f"{label}: {len(original)} tensors, max |diff| {worst:.3g}{where}")
         if worst != 0.0:
             failures.append(f"{label}: tensors differ (max |diff| {worst} at {worst_name})")
 
@@ -278,7 +296,7 @@ def main(work: str) -> int:
     mask[1, 7:] = 0
     with torch.no_grad():
         want = reference(input_ids=ids, token_type_ids=types, attention_mask=mask)
-        for label, m in (("from_pretrained", loaded), ("load_state_dict", fresh)):
+        for label, m in models:
             got = m(input_ids=ids, token_type_ids=types, attention_mask=mask)
             e1 = (got.prediction_logits - want.prediction_logits).abs().max().item()
             e2 = (got.seq_relationship_logits - want.seq_relationship_logits).abs().max().item()
@@ -286,7 +304,7 @@ def main(work: str) -> int:
             if e1 != 0.0 or e2 != 0.0:
                 failures.append(f"{label}: logits differ ({e1}, {e2})")
 
-    failures += check_errors(work)
+    failures += check_errors(work, prefix)
     if failures:
         print("FAIL:\n  " + "\n  ".join(failures))
         return 1
