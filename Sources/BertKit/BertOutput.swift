@@ -19,7 +19,7 @@ public final class BertOutput: Module {
 
     public func callAsFunction(_ hidden: Tensor, residual: Tensor) -> Tensor {
         profiled("ffn.output+layernorm", [hidden, residual]) { x in
-            layerNorm(dropout(dense(x[0])) + x[1])  // [B, T, H]
+            layerNorm(dropout(dense(x[0])), residual: x[1])  // LayerNorm(dropout(dense(x)) + residual) [B, T, H]
         }
     }
 }

@@ -20,7 +20,7 @@ public final class BertSelfOutput: Module {
     /// - Parameters: hidden [B, T, H] (attention context), residual [B, T, H].
     public func callAsFunction(_ hidden: Tensor, residual: Tensor) -> Tensor {
         profiled("attention.output+layernorm", [hidden, residual]) { x in
-            layerNorm(dropout(dense(x[0])) + x[1])  // [B, T, H]
+            layerNorm(dropout(dense(x[0])), residual: x[1])  // LayerNorm(dropout(dense(x)) + residual) [B, T, H]
         }
     }
 }

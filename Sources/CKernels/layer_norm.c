@@ -30,6 +30,20 @@ void ck_layer_norm_forward(const float *restrict x, const float *restrict weight
     }
 }
 
+CK_DISPATCH
+void ck_layer_norm_residual_forward(const float *restrict x, const float *restrict residual,
+                                    float *restrict s, int64_t s_stride, const float *restrict weight,
+                                    const float *restrict bias, float *restrict y, float *restrict mean,
+                                    float *restrict rstd, int64_t rows, int64_t n, float eps) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *restrict xr = x + r * n;
+        const float *restrict rr = residual + r * n;
+        float *restrict sr = s + r * s_stride;
+        for (int64_t i = 0; i < n; i++) sr[i] = xr[i] + rr[i];
+        ck_layer_norm_forward(sr, weight, bias, y + r * n, mean + r, rstd + r, 1, n, eps);
+    }
+}
+
 // With g = dy * w and xhat = (x - mean) * rstd:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dw += dy * xhat,  db += dy.
 CK_DISPATCH

@@ -40,4 +40,13 @@ public final class LayerNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         x.layerNorm(weight: weight.value, bias: bias.value, eps: eps)
     }
+
+    /// Normalises `x + residual` in one fused pass (see ``Tensor/layerNorm(adding:weight:bias:eps:)``).
+    ///
+    /// ```swift
+    /// let h = norm(dense(context), residual: hidden)   // LayerNorm(dense(context) + hidden)
+    /// ```
+    public func callAsFunction(_ x: Tensor, residual: Tensor) -> Tensor {
+        x.layerNorm(adding: residual, weight: weight.value, bias: bias.value, eps: eps)
+    }
 }

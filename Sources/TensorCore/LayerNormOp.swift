@@ -18,6 +18,24 @@ extension Tensor {
     /// let h = x.layerNorm(weight: gamma, bias: beta, eps: 1e-12)   // [B, T, H]
     /// ```
     public func layerNorm(weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        layerNorm(residual: nil, weight: weight, bias: bias, eps: eps)
+    }
+
+    /// `(self + residual).layerNorm(weight:bias:eps:)` in one fused pass: each row's sum is
+    /// normalised while it is still in cache (the post-LN residual block of BERT). The sum is
+    /// written to memory only when a gradient needs it. Gradients flow to both addends
+    /// (the same tensor), and to weight and bias.
+    ///
+    /// ```swift
+    /// let h = attentionOutput.layerNorm(adding: hidden, weight: gamma, bias: beta, eps: 1e-12)  // [B, T, H]
+    /// ```
+    public func layerNorm(adding residual: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        precondition(residual.shape == shape,
+                     "layerNorm(adding:): residual shape \(residual.shape) differs from input shape \(shape)")
+        return layerNorm(residual: residual, weight: weight, bias: bias, eps: eps)
+    }
+
+    private func layerNorm(residual: Tensor?, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
         precondition(rank > 0, "layerNorm: needs at least one dimension, got shape \(shape)")
         let n = shape[rank - 1]
         if let weight {
@@ -27,7 +45,14 @@ extension Tensor {
             precondition(bias.shape == [n], "layerNorm: bias shape \(bias.shape) does not match input shape \(shape) (expected [\(n)])")
         }
         let rows = n == 0 ? 0 : count / n
-        let x = detached().contiguous()
+        var inputs = [self]
+        if let residual { inputs.append(residual) }
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        let recording = GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
+        let addend = residual?.detached().contiguous()
+        // The normalised input: self, or the sum (kept whole only when backward reads it).
+        let x = addend == nil ? detached().contiguous() : Tensor.empty(recording ? shape : [KernelParallel.cores, n])
         let w = weight?.detached().contiguous()
         let b = bias?.detached().contiguous()
         let out = Tensor.empty(shape)
@@ -36,18 +61,29 @@ extension Tensor {
         let px = UnsafePointer(x.baseAddress), py = out.baseAddress
         let pw = w.map { UnsafePointer($0.baseAddress) }, pb = b.map { UnsafePointer($0.baseAddress) }
         let pm = mean.baseAddress, pr = rstd.baseAddress
-        withExtendedLifetime((x, w, b, mean, rstd)) {
-            KernelParallel.forEachRowRange(rows: rows, rowSize: n) { start, len in
-                ck_layer_norm_forward(px + start * n, pw, pb, py + start * n, pm + start, pr + start,
-                                      Int64(len), Int64(n), eps)
+        if let addend {
+            let sum = x.baseAddress, self0 = detached().contiguous()
+            let pa = UnsafePointer(self0.baseAddress), pres = UnsafePointer(addend.baseAddress)
+            withExtendedLifetime((self0, addend, x, w, b, mean, rstd)) {
+                KernelParallel.forEachChunk(rows: rows, chunks: KernelParallel.chunkCount(rows: rows, rowSize: n)) { c, start, len in
+                    // Whole sum when recording, else one scratch row per chunk.
+                    let (ps, stride) = recording ? (sum + start * n, n) : (sum + c * n, 0)
+                    ck_layer_norm_residual_forward(pa + start * n, pres + start * n, ps, Int64(stride), pw, pb,
+                                                   py + start * n, pm + start, pr + start, Int64(len), Int64(n), eps)
+                }
+            }
+        } else {
+            withExtendedLifetime((x, w, b, mean, rstd)) {
+                KernelParallel.forEachRowRange(rows: rows, rowSize: n) { start, len in
+                    ck_layer_norm_forward(px + start * n, pw, pb, py + start * n, pm + start, pr + start,
+                                          Int64(len), Int64(n), eps)
+                }
             }
         }
-
-        var inputs = [self]
-        if let weight { inputs.append(weight) }
-        if let bias { inputs.append(bias) }
-        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return out }
-        let needX = requiresGrad, needW = weight?.requiresGrad ?? false, needB = bias?.requiresGrad ?? false
+        guard recording else { return out }
+        let needX = requiresGrad || (residual?.requiresGrad ?? false)
+        let needW = weight?.requiresGrad ?? false, needB = bias?.requiresGrad ?? false
+        let hasResidual = residual != nil
         let hasWeight = weight != nil, hasBias = bias != nil
         let shape = self.shape
         return Tensor.record(op: "layer_norm", inputs: inputs, output: out) { g in
@@ -69,6 +105,7 @@ extension Tensor {
                 }
             }
             var grads: [Tensor?] = [dx]
+            if hasResidual { grads.append(dx) }  // d(self + residual) reaches both addends
             if hasWeight { grads.append(partialW.map { Tensor.sumChunks($0) }) }
             if hasBias { grads.append(partialB.map { Tensor.sumChunks($0) }) }
             return grads

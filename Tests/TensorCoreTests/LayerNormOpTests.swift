@@ -90,4 +90,33 @@ import TensorCore
             $0[0].expand(to: [3, 5]).layerNorm(weight: $0[1], bias: nil, eps: 1e-5)
         }
     }
+
+    @Test func residualFusedMatchesAddThenNormalise() {
+        // 300 rows: several cores' chunks; with and without gradients (scratch-row path).
+        let x = KernelCheck.uniform([3, 100, 24], seed: 31), r = KernelCheck.uniform([3, 100, 24], seed: 32)
+        let w = KernelCheck.uniform([24], low: 0.5, high: 1.5, seed: 33), b = KernelCheck.uniform([24], low: -1, high: 1, seed: 34)
+        let expected = (x + r).layerNorm(weight: w, bias: b, eps: 1e-12).toArray().map(Double.init)
+        KernelCheck.close(withNoGrad { x.layerNorm(adding: r, weight: w, bias: b, eps: 1e-12) }, expected,
+                          absolute: 1e-6, relative: 1e-6, "no grad")
+        let (px, pr, pw, pb) = (Parameter(x), Parameter(r), Parameter(w), Parameter(b))
+        let fused = px.value.layerNorm(adding: pr.value, weight: pw.value, bias: pb.value, eps: 1e-12)
+        KernelCheck.close(fused, expected, absolute: 1e-6, relative: 1e-6, "recording")
+        let (qx, qr, qw, qb) = (Parameter(x), Parameter(r), Parameter(w), Parameter(b))
+        let plain = (qx.value + qr.value).layerNorm(weight: qw.value, bias: qb.value, eps: 1e-12)
+        let g = KernelCheck.uniform([3, 100, 24], seed: 35)
+        fused.backward(gradient: g)
+        plain.backward(gradient: g)
+        for (name, got, want) in [("x", px, qx), ("residual", pr, qr), ("weight", pw, qw), ("bias", pb, qb)] {
+            KernelCheck.close(got.grad!, want.grad!.toArray().map(Double.init), absolute: 1e-5, relative: 1e-5, "d\(name)")
+        }
+    }
+
+    @Test func residualFusedGradientCheck() {
+        KernelCheck.gradient("layerNorm(adding:) x, residual, weight, bias",
+                             inputs: [KernelCheck.uniform([4, 7]), KernelCheck.transposedInput([4, 7]),
+                                      KernelCheck.uniform([7], low: 0.5, high: 1.5),
+                                      KernelCheck.uniform([7], low: -1, high: 1)]) {
+            $0[0].layerNorm(adding: $0[1], weight: $0[2], bias: $0[3], eps: 1e-5)
+        }
+    }
 }

@@ -67,6 +67,13 @@ void ck_log_softmax_backward(const float *restrict y, const float *restrict dy, 
 void ck_layer_norm_forward(const float *restrict x, const float *restrict weight,
                            const float *restrict bias, float *restrict y, float *restrict mean,
                            float *restrict rstd, int64_t rows, int64_t n, float eps);
+/// Layer norm of s = x + residual, one row at a time (s stays in L1 between the add and the
+/// normalisation): s is written to `s` + r·s_stride (s_stride = n keeps every row for the
+/// backward; 0 reuses one row of scratch), then normalised into y as ck_layer_norm_forward.
+void ck_layer_norm_residual_forward(const float *restrict x, const float *restrict residual,
+                                    float *restrict s, int64_t s_stride, const float *restrict weight,
+                                    const float *restrict bias, float *restrict y, float *restrict mean,
+                                    float *restrict rstd, int64_t rows, int64_t n, float eps);
 /// Layer-norm backward. dx (may be NULL) is overwritten; dweight and dbias (may be NULL) are
 /// ACCUMULATED into (+=) over the given rows. weight may be NULL (treated as 1).
 void ck_layer_norm_backward(const float *restrict x, const float *restrict dy,
