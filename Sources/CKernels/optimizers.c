@@ -31,14 +31,15 @@ void tc_sgd_update(float *p, const float *g, float *buf, int64_t n, float neg_lr
 OPT_DISPATCH
 void tc_adam_update(float *p, const float *g, float *m, float *v, int64_t n,
                     int decoupled, float shrink, int coupled, float decay, float w,
-                    float beta2, float omb2, float c2root, float eps, float neg_step) {
+                    float beta2, float omb2, float c2root, float eps, float neg_step, float gscale) {
     // torch.lerp: start + w (end - start) for |w| < 0.5, else end - (end - start)(1 - w).
     const int small = (w < 0 ? -w : w) < 0.5f;
     const float one_minus_w = 1.0f - w;
     for (int64_t i = 0; i < n; i++) {
         float pi = p[i];
         if (decoupled) pi = pi * shrink;
-        float grad = coupled ? g[i] + decay * pi : g[i];
+        const float gi = g[i] * gscale;
+        float grad = coupled ? gi + decay * pi : gi;
         float mi = small ? m[i] + w * (grad - m[i]) : grad - (grad - m[i]) * one_minus_w;
         float vi = v[i] * beta2 + omb2 * grad * grad;
         m[i] = mi;

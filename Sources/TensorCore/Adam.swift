@@ -46,6 +46,19 @@ public final class Adam: Optimizer {
         stepCount += 1
         AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: false)
     }
+
+    /// ``step()`` with every gradient multiplied by `gradientScale` on the fly (the stored
+    /// gradients are not changed): with ``gradientClipCoefficient(_:maxNorm:normType:)`` this
+    /// is `clipGradNorm` + `step()` in one pass over the gradients, with the same result.
+    ///
+    /// ```swift
+    /// let clip = gradientClipCoefficient(parameters, maxNorm: 1.0)
+    /// optimizer.step(gradientScale: clip.coefficient)
+    /// ```
+    public func step(gradientScale: Float) {
+        stepCount += 1
+        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: false, gradientScale: gradientScale)
+    }
 }
 
 /// The shared Adam/AdamW update, operation for operation as `torch.optim.adam._single_tensor_adam`
@@ -63,7 +76,8 @@ enum AdamUpdate {
         precondition(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
     }
 
-    static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool) {
+    static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool,
+                     gradientScale: Float = 1) {
         let weight = Float(1 - betas.0)
         let beta2 = Float(betas.1)
         let oneMinusBeta2 = Float(1 - betas.1)
@@ -84,7 +98,7 @@ enum AdamUpdate {
             OptimizerChunks.forEach(n) { r in
                 let i = r.lowerBound
                 tc_adam_update(p + i, g + i, m + i, v + i, Int64(r.count), decoupledFlag, shrink, coupledFlag, decay,
-                               weight, beta2, oneMinusBeta2, correction2Root, eps, negativeStep)
+                               weight, beta2, oneMinusBeta2, correction2Root, eps, negativeStep, gradientScale)
             }
         }
     }

@@ -45,4 +45,17 @@ public final class AdamW: Optimizer {
         stepCount += 1
         AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: true)
     }
+
+    /// ``step()`` with every gradient multiplied by `gradientScale` on the fly (the stored
+    /// gradients are not changed): with ``gradientClipCoefficient(_:maxNorm:normType:)`` this
+    /// is `clipGradNorm` + `step()` in one pass over the gradients, with the same result.
+    ///
+    /// ```swift
+    /// let clip = gradientClipCoefficient(parameters, maxNorm: 1.0)
+    /// optimizer.step(gradientScale: clip.coefficient)
+    /// ```
+    public func step(gradientScale: Float) {
+        stepCount += 1
+        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: true, gradientScale: gradientScale)
+    }
 }

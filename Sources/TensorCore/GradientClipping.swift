@@ -27,15 +27,8 @@ import Foundation
 /// - Returns: the global norm of the gradients before clipping (0 when no parameter has one).
 @discardableResult
 public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: Double = 2) -> Float {
-    precondition(normType >= 1, "clipGradNorm: normType must be ≥ 1 or infinity, got \(normType)")
-    let withGradient = parameters.filter { $0.grad != nil }
-    guard !withGradient.isEmpty else { return 0 }
-    let norms = withGradient.map { parameter in
-        parameter.grad!.withUnsafeBufferPointer { GradientNorm.norm($0, normType: normType) }
-    }
-    let total = GradientNorm.norm(norms, normType: normType)
-    let coefficient = min(Float(maxNorm) / (total + Float(1e-6)), 1)
-    for parameter in withGradient {
+    let (total, coefficient) = gradientClipCoefficient(parameters, maxNorm: maxNorm, normType: normType)
+    for parameter in parameters where parameter.grad != nil {
         parameter.grad!.withUnsafeMutableBufferPointer { gradient in
             guard let base = gradient.baseAddress else { return }
             OptimizerChunks.forEach(gradient.count) { r in
@@ -44,6 +37,31 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: D
         }
     }
     return total
+}
+
+/// The global gradient norm and the clipping coefficient of ``clipGradNorm(_:maxNorm:normType:)``
+/// without touching the gradients, for optimizers that apply the coefficient while they read
+/// the gradients (``AdamW/step(gradientScale:)``, ``Adam/step(gradientScale:)``): one pass
+/// over the gradients fewer, same result.
+///
+/// ```swift
+/// loss.backward()
+/// let clip = gradientClipCoefficient(model.namedParameters().map(\.1), maxNorm: 1.0)
+/// optimizer.step(gradientScale: clip.coefficient)
+/// ```
+/// - Returns: the global norm before clipping and `min(maxNorm / (norm + 1e-6), 1)` (0 and 1
+///   when no parameter has a gradient).
+public func gradientClipCoefficient(_ parameters: [Parameter], maxNorm: Double, normType: Double = 2)
+    -> (norm: Float, coefficient: Float)
+{
+    precondition(normType >= 1, "clipGradNorm: normType must be ≥ 1 or infinity, got \(normType)")
+    let withGradient = parameters.filter { $0.grad != nil }
+    guard !withGradient.isEmpty else { return (0, 1) }
+    let norms = withGradient.map { parameter in
+        parameter.grad!.withUnsafeBufferPointer { GradientNorm.norm($0, normType: normType) }
+    }
+    let total = GradientNorm.norm(norms, normType: normType)
+    return (total, min(Float(maxNorm) / (total + Float(1e-6)), 1))
 }
 
 /// Vector norms as `torch.linalg.vector_norm` computes them for float32 (accumulated wider).

@@ -54,4 +54,40 @@ import TensorCore
         #expect(clipGradNorm([Parameter(Tensor.ones([3]), name: "x")], maxNorm: 1) == 0)
         #expect(clipGradNorm([], maxNorm: 1) == 0)
     }
+
+    /// `gradientClipCoefficient` + `step(gradientScale:)` gives bit-for-bit the parameters and
+    /// moments of `clipGradNorm` + `step()`, for AdamW and Adam, over several steps, clipped
+    /// and unclipped, without modifying the stored gradients.
+    @Test(arguments: [0.05, 100.0])
+    func fusedClipAndStepEqualsClipThenStep(maxNorm: Double) {
+        func make() -> [Parameter] {
+            var rng = RandomGenerator(seed: 77)
+            return [[5, 3], [7], [40_000]].map { Parameter(Tensor.normal($0, mean: 0, std: 1, generator: &rng)) }
+        }
+        for decoupled in [true, false] {
+            let (a, b) = (make(), make())
+            let oa: any Optimizer = decoupled ? AdamW(parameters: a, learningRate: 0.01) : Adam(parameters: a, learningRate: 0.01, weightDecay: 0.1)
+            let ob: any Optimizer = decoupled ? AdamW(parameters: b, learningRate: 0.01) : Adam(parameters: b, learningRate: 0.01, weightDecay: 0.1)
+            for step in 0..<3 {
+                var rng = RandomGenerator(seed: UInt64(100 + step))
+                for (pa, pb) in zip(a, b) {
+                    let g = Tensor.normal(pa.shape, mean: 0, std: 2, generator: &rng)
+                    pa.grad = Tensor(g.toArray(), shape: g.shape)
+                    pb.grad = Tensor(g.toArray(), shape: g.shape)
+                }
+                let before = b.map { $0.grad!.toArray() }
+                let norm = clipGradNorm(a, maxNorm: maxNorm)
+                oa.step()
+                let clip = gradientClipCoefficient(b, maxNorm: maxNorm)
+                #expect(clip.norm == norm)
+                #expect((clip.coefficient < 1) == (norm > Float(maxNorm)))
+                if let ob = ob as? AdamW { ob.step(gradientScale: clip.coefficient) }
+                if let ob = ob as? Adam { ob.step(gradientScale: clip.coefficient) }
+                #expect(b.map { $0.grad!.toArray() } == before, "stored gradients untouched")
+                for (pa, pb) in zip(a, b) {
+                    #expect(pa.value.toArray() == pb.value.toArray(), "decoupled \(decoupled) step \(step)")
+                }
+            }
+        }
+    }
 }

@@ -17,10 +17,11 @@ void tc_sgd_update(float *p, const float *g, float *buf, int64_t n, float neg_lr
 
 /// Adam / AdamW (torch single-tensor path): shrink = 1 - lr*wd (decoupled, else 1),
 /// coupled L2 decay, m = lerp(m, g, w), v = v*beta2 + omb2*g*g,
-/// p += neg_step * m / (sqrt(v) / c2root + eps).
+/// p += neg_step * m / (sqrt(v) / c2root + eps). The gradient is first multiplied by
+/// gscale (a clipping coefficient; 1 leaves it bit-for-bit unchanged).
 void tc_adam_update(float *p, const float *g, float *m, float *v, int64_t n,
                     int decoupled, float shrink, int coupled, float decay, float w,
-                    float beta2, float omb2, float c2root, float eps, float neg_step);
+                    float beta2, float omb2, float c2root, float eps, float neg_step, float gscale);
 
 /// google-research/bert AdamWeightDecayOptimizer (no bias correction, eps outside the sqrt).
 void tc_adam_weight_decay_update(float *p, const float *g, float *m, float *v, int64_t n,
