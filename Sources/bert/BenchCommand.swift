@@ -77,7 +77,8 @@ struct BenchCommand: ParsableCommand {
             model.eval()
             step = { _ = withNoGrad { model(input) } }
         }
-        print("OpenBLAS \(TensorCore.blasCoreName) kernels, \(TensorCore.blasThreads) threads")
+        let timeout = ProcessInfo.processInfo.environment["OPENBLAS_THREAD_TIMEOUT"].map { "2^\($0) cycles" } ?? "default"
+        print("OpenBLAS \(TensorCore.blasCoreName) kernels, \(TensorCore.blasThreads) threads, worker spin timeout \(timeout)")
         print("bert bench \(mode): L\(layers) H\(hidden) A\(heads) I\(intermediate) B\(batch) S\(seq), "
             + "\(steps) timed steps after 1 warm-up")
         try step()
