@@ -48,11 +48,10 @@ public final class BertSelfAttention: Module {
         let (a, d) = (config.numAttentionHeads, config.headDim)
         let scale = 1 / Float(d).squareRoot()
         let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
-        // One [B·T, H] × [H, 3H] gemm for the three projections (weights concatenated per call;
-        // gradients flow back to query/key/value through the concatenation).
+        // One [B·T, H] × [H, 3H] gemm for the three projections.
         let qkv = profiled("attention.qkv", hidden) { x in
-            Tensor.linear(x, weight: Tensor.concat([query.weight.value, key.weight.value, value.weight.value], axis: 0),
-                          bias: Tensor.concat([query.bias!.value, key.bias!.value, value.bias!.value], axis: 0))  // [B, T, 3H]
+            Tensor.linear(x, weight: packed([query.weight, key.weight, value.weight]),  // [3H, H]
+                          bias: packed([query.bias!, key.bias!, value.bias!]))  // [B, T, 3H]
         }
         var probabilities: Tensor?
         let context = profiled("attention.scores+softmax+context", qkv) { x in
@@ -77,6 +76,34 @@ public final class BertSelfAttention: Module {
                 .permute([0, 2, 1, 3]).contiguous().reshape([b, t, a * d])  // [B, T, H]
         }
         return (context, keepProbabilities ? probabilities : nil)
+    }
+
+    /// The three parameters stacked along their first axis as one tensor whose gradient flows
+    /// back to each. They are kept in one buffer, in order, so this is a view; when they are
+    /// not (new values were assigned, e.g. by initialisation or a checkpoint load), their
+    /// values are first moved into a fresh shared buffer (values unchanged).
+    func packed(_ parameters: [Parameter]) -> Tensor {
+        let first = parameters[0].value
+        let n = first.count
+        let adjacent = parameters.enumerated().allSatisfy { i, p in
+            p.value.storage === first.storage && p.value.isContiguous && p.value.shape == first.shape
+                && p.value.offset == first.offset + i * n
+        }
+        if !adjacent {
+            let joined = withNoGrad { Tensor.concat(parameters.map { $0.value }, axis: 0) }  // [3·rows, …]
+            for (i, p) in parameters.enumerated() {
+                p.value = Tensor(shape: first.shape, strides: joined.strides,
+                                 offset: joined.offset + i * n, storage: joined.storage)
+            }
+        }
+        let base = parameters[0].value
+        var shape = base.shape
+        shape[0] *= parameters.count
+        let view = Tensor(shape: shape, strides: base.strides, offset: base.offset, storage: base.storage)
+        let rows = base.shape[0]
+        return Tensor.record(op: "packed_parameters", inputs: parameters.map(\.value), output: view) { g in
+            (0..<parameters.count).map { g.narrow(axis: 0, start: $0 * rows, length: rows) }
+        }
     }
 
     /// Σ_d q[b,h,l,d]·E[l−r] (relative_key) plus Σ_d k[b,h,r,d]·E[l−r] (relative_key_query),
