@@ -9,12 +9,14 @@
 #include "ck_math.h"
 #include "ck_rows.h"
 
-int64_t ck_attention_scratch_floats(int64_t tq, int64_t tk, int64_t d) { return d * tk + 2 * tq * tk; }
+int64_t ck_attention_scratch_floats(int64_t tq, int64_t tk, int64_t d) { return d * tk + 2 * tq * tk + tq; }
 
-/// p = softmax(s + mask) for one row (internal; not in the public header); `s` is overwritten with s + mask.
+/// p = softmax(s + mask) for one row (internal; not in the public header); `s` is overwritten
+/// with s + mask. With `normalize` 0 the row is left as exp(x − max) and 1 / Σ is returned for
+/// the caller to apply later (to the t × d output row instead of the t × t probabilities).
 CK_DISPATCH
-void ck_attention_softmax_row(float *restrict s, const float *restrict mask, int64_t mask_stride,
-                                     float *restrict p, int64_t n) {
+float ck_attention_softmax_row(float *restrict s, const float *restrict mask, int64_t mask_stride,
+                               float *restrict p, int64_t n, int normalize) {
     if (mask) {
         if (mask_stride == 1) {
             for (int64_t j = 0; j < n; j++) s[j] += mask[j];
@@ -34,7 +36,20 @@ void ck_attention_softmax_row(float *restrict s, const float *restrict mask, int
         }
     }
     float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-    for (int64_t j = 0; j < n; j++) p[j] *= inv;
+    if (normalize) {
+        for (int64_t j = 0; j < n; j++) p[j] *= inv;
+    }
+    return inv;
+}
+
+/// y[i·ld + j] *= scale[i] for i < rows, j < n.
+CK_DISPATCH
+void ck_attention_scale_rows(float *y, int64_t ld, const float *restrict scale, int64_t rows, int64_t n) {
+    for (int64_t i = 0; i < rows; i++) {
+        float *restrict yr = y + i * ld;
+        const float c = scale[i];
+        for (int64_t j = 0; j < n; j++) yr[j] *= c;
+    }
 }
 
 /// ds = scale · p ⊙ (dp − Σ p·dp) for `rows` contiguous rows; ds may equal dp. With `dropped`
@@ -88,6 +103,7 @@ void ck_attention_forward(const ck_attention_problem *p, int64_t begin, int64_t 
     float *kt = scratch;            // [d, tk]
     float *s = kt + d * tk;         // [tq, tk] scores
     float *pr = s + area;           // [tq, tk] probabilities (when the caller keeps none)
+    float *inv = pr + area;         // [tq] 1 / row sums
     for (int64_t head = begin; head < end; head++) {
         const int64_t b = head / p->heads, h = head % p->heads;
         if (head == begin || h == 0) {
@@ -99,9 +115,11 @@ void ck_attention_forward(const ck_attention_problem *p, int64_t begin, int64_t 
         float *prob = probs ? probs + head * area : pr;
         ck_transpose(k, p->k.st, tk, d, kt);
         ck_small_gemm(tq, tk, d, p->scale, q, p->q.st, 1, kt, tk, 0.0f, s, tk);
+        // Inference (no probabilities kept, no dropout): normalise the output rows instead.
+        const int normalize = probs != NULL || p->dropout > 0.0f;
         for (int64_t i = 0; i < tq; i++) {
             const float *mrow = p->mask ? p->mask + b * p->mask_sb + h * p->mask_sh + i * p->mask_si : NULL;
-            ck_attention_softmax_row(s + i * tk, mrow, p->mask_sj, prob + i * tk, tk);
+            inv[i] = ck_attention_softmax_row(s + i * tk, mrow, p->mask_sj, prob + i * tk, tk, normalize);
         }
         const float *used = prob;
         if (p->dropout > 0.0f) {
@@ -110,6 +128,7 @@ void ck_attention_forward(const ck_attention_problem *p, int64_t begin, int64_t 
             used = pd;
         }
         ck_small_gemm(tq, d, tk, 1.0f, used, tk, 1, v, p->v.st, 0.0f, ck_head(out, b, h), out.st);
+        if (!normalize) ck_attention_scale_rows(ck_head(out, b, h), out.st, inv, tq, d);
     }
 }
 
