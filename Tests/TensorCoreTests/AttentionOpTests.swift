@@ -75,6 +75,12 @@ import TensorCore
                           absolute: 2e-6, relative: 2e-5, "output \(c)")
         KernelCheck.close(probabilities!, referenceP.toArray().map(Double.init), shape: referenceP.shape,
                           absolute: 1e-7, relative: 2e-5, "probabilities \(c)")
+        // Inference path (no gradient, no probabilities kept: output rows normalised instead).
+        let inference = withNoGrad {
+            Tensor.scaledDotProductAttention(query: q0, key: k0, value: v0, mask: mask, dropout: c.dropout, seed: seed).output
+        }
+        KernelCheck.close(inference, reference.toArray().map(Double.init), shape: reference.shape,
+                          absolute: 2e-6, relative: 2e-5, "inference output \(c)")
 
         var rng = RandomGenerator(seed: 3)
         let g = Tensor.normal(fused.shape, mean: 0, std: 1, generator: &rng)
