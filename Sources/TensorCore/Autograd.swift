@@ -1,3 +1,4 @@
+import CKernels
 extension Tensor {
     /// Records `output` as the result of op `op` on `inputs` and returns it with a graph node —
     /// when grad mode is on and at least one input requires gradients. Otherwise returns
@@ -98,6 +99,15 @@ extension Tensor {
 extension Tensor {
     /// `self += g` for gradient accumulation: in place when this tensor solely owns contiguous
     /// storage, else into a new tensor (never copies first).
+    /// Makes this tensor contiguous storage that nothing else references (copying only when
+    /// needed), so it can be updated in place.
+    mutating func makeUniqueContiguous() {
+        if node == nil, isContiguous, isKnownUniquelyReferenced(&storage) { return }
+        let copy = Tensor.empty(shape)  // always a new buffer (contiguousValues() may share)
+        ElementwiseKernel.unary(TC_COPY, detached(), into: copy)
+        self = copy
+    }
+
     mutating func accumulateGradient(_ g: Tensor) {
         if node == nil, isContiguous, isKnownUniquelyReferenced(&storage) {
             addInPlace(g)

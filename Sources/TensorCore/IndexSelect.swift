@@ -57,13 +57,21 @@ extension Tensor {
     /// The gradient of ``gatherBlocks``: zeros of `shape` with `grad[o, j, :]` added into block
     /// `[o, indices[j], :]`, skipping positions whose index equals `skip`. Deterministic: each
     /// core owns a range of columns and adds rows in index order.
+    /// With `into`, adds into that tensor (contiguous, of `shape`) instead of into zeros.
     static func scatterAddBlocks(_ grad: Tensor, outer: Int, size: Int, inner: Int,
-                                 indices: [Int], skip: Int?, shape: [Int]) -> Tensor {
-        let out = Tensor.empty(shape)
-        let po = out.baseAddress
-        KernelParallel.forEachElementRange(count: out.count) { start, length in
-            ck_fill(po + start, 0, Int64(length))
+                                 indices: [Int], skip: Int?, shape: [Int], into target: Tensor? = nil) -> Tensor {
+        let out: Tensor
+        if let target {
+            precondition(target.shape == shape && target.isContiguous, "scatterAddBlocks: target \(target.shape) is not a contiguous \(shape)")
+            out = target
+        } else {
+            out = Tensor.empty(shape)
+            let po = out.baseAddress
+            KernelParallel.forEachElementRange(count: out.count) { start, length in
+                ck_fill(po + start, 0, Int64(length))
+            }
         }
+        let po = out.baseAddress
         let pg = UnsafePointer(grad.baseAddress)
         let k = indices.count
         // Split the inner (column) range across cores, so no two cores touch one element.
@@ -114,8 +122,20 @@ public func embedding(weight: Tensor, indices: IntTensor, paddingIndex: Int? = n
                                   outShape: indices.shape + [dimension])
     guard Tensor.needsGradient(weight) else { return out }
     let weightShape = weight.shape
+    let weightNode = UncheckedSendable(value: weight.node)
     return Tensor.record(op: "embedding", inputs: [weight], output: out) { g in
-        [Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
-                                 indices: indices.values, skip: paddingIndex, shape: weightShape)]
+        // When the table already has a pending gradient (e.g. a tied MLM decoder, whose
+        // backward runs first), add the looked-up rows straight into it: no zero-filled
+        // [count, dimension] gradient and no full-size addition afterwards.
+        if let node = weightNode.value, var pending = node.pendingGradient, pending.shape == weightShape {
+            node.pendingGradient = nil
+            pending.makeUniqueContiguous()
+            node.pendingGradient = Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
+                                                           indices: indices.values, skip: paddingIndex,
+                                                           shape: weightShape, into: pending)
+            return [nil]
+        }
+        return [Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
+                                        indices: indices.values, skip: paddingIndex, shape: weightShape)]
     }
 }

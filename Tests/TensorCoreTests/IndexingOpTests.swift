@@ -137,4 +137,35 @@ import TensorCore
             $0[0].maskedFill(mask: mask, value: 5)
         }
     }
+
+    /// A table used by an embedding and by other ops (tied decoder, broadcast sum, scaled
+    /// copy): the embedding backward adds its rows into the gradient already pending for the
+    /// table (or a private copy of it when that buffer is shared or strided). Every order
+    /// gives the gradient of the same computation with a one-hot matmul instead of the lookup.
+    @Test func embeddingAddsIntoAPendingTableGradient() {
+        var rng = RandomGenerator(seed: 4)
+        let table = Tensor.normal([11, 6], mean: 0, std: 1, generator: &rng)
+        let x = Tensor.normal([5, 6], mean: 0, std: 1, generator: &rng)
+        let ids = [3, 0, 3, 10, 7, 3]
+        let oneHot = Tensor(ids.flatMap { id in (0..<11).map { Float($0 == id ? 1 : 0) } }, shape: [6, 11])
+        let others: [(String, (Tensor) -> Tensor)] = [
+            ("tied decoder", { w in x.matmul(w.transposed()).square().sum() }),   // dense pending gradient
+            ("broadcast sum", { w in w.sum() * 3 }),                              // stride-0 pending gradient
+            ("decoder and sum", { w in x.matmul(w.transposed()).sum() + w.sum() }),
+        ]
+        for (name, other) in others {
+            for embeddingFirst in [true, false] {
+                let p = Parameter(table), q = Parameter(table)
+                let lookup = { (w: Tensor) in (embedding(weight: w, indices: IntTensor(ids, shape: [2, 3]), paddingIndex: 7) * 2).square().sum() }
+                let (a, b) = (lookup(p.value), other(p.value))
+                (embeddingFirst ? a + b : b + a).backward()
+                let rows = oneHot.matmul(q.value) * Tensor(ids.map { $0 == 7 ? 0 : 1 }, shape: [6, 1])
+                    + oneHot.matmul(q.value.detached()) * Tensor(ids.map { $0 == 7 ? 1 : 0 }, shape: [6, 1])
+                let c = (rows * 2).square().sum(), d = other(q.value)
+                (embeddingFirst ? c + d : d + c).backward()
+                KernelCheck.close(p.grad!, q.grad!.toArray().map(Double.init), absolute: 1e-5, relative: 1e-5,
+                                  "\(name), embedding first \(embeddingFirst)")
+            }
+        }
+    }
 }
