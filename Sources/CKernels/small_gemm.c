@@ -11,7 +11,7 @@
 #define CK_HAVE_AVX512_GEMM 1
 #endif
 
-/// Portable reference path (any ISA), also used for tiny products.
+/// Portable path (any ISA); exported for tests as ck_small_gemm_portable.
 static void ck_small_gemm_generic(int64_t m, int64_t n, int64_t k, float alpha,
                                   const float *a, int64_t ars, int64_t acs,
                                   const float *b, int64_t ldb, float beta,
@@ -110,5 +110,12 @@ void ck_small_gemm(int64_t m, int64_t n, int64_t k, float alpha,
         return;
     }
 #endif
+    ck_small_gemm_generic(m, n, k, alpha, a, ars, acs, b, ldb, beta, c, ldc);
+}
+
+void ck_small_gemm_portable(int64_t m, int64_t n, int64_t k, float alpha,
+                            const float *a, int64_t ars, int64_t acs,
+                            const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    if (m <= 0 || n <= 0) return;
     ck_small_gemm_generic(m, n, k, alpha, a, ars, acs, b, ldb, beta, c, ldc);
 }
