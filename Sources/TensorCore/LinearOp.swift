@@ -26,7 +26,13 @@ extension Tensor {
         let beta: Float
         if let bias {
             let b = bias.contiguousValues()
-            for r in 0..<rows { (out.baseAddress + r * outFeatures).update(from: b.baseAddress, count: outFeatures) }
+            let pb = UnsafePointer(b.baseAddress), po = out.baseAddress
+            withExtendedLifetime(b) {
+                // Row copies on all cores: for [4096, 3072] outputs this is 50 MB of writes.
+                KernelParallel.forEachRowRange(rows: rows, rowSize: outFeatures) { start, count in
+                    for r in start..<(start + count) { (po + r * outFeatures).update(from: pb, count: outFeatures) }
+                }
+            }
             beta = 1
         } else {
             beta = 0
