@@ -24,22 +24,7 @@ float ck_attention_softmax_row(float *restrict s, const float *restrict mask, in
             for (int64_t j = 0; j < n; j++) s[j] += mask[j * mask_stride];
         }
     }
-    float m = ck_row_max(s, n);
-    if (m == -INFINITY) m = 0.0f;  // fully -inf row: zeros, as Tensor.softmax
-    float sum = 0.0f;
-    {
-        CK_REASSOCIATE
-        for (int64_t j = 0; j < n; j++) {
-            float e = ck_exp_nonpositive(s[j] - m);
-            p[j] = e;
-            sum += e;
-        }
-    }
-    float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-    if (normalize) {
-        for (int64_t j = 0; j < n; j++) p[j] *= inv;
-    }
-    return inv;
+    return ck_softmax_row(s, p, n, normalize);
 }
 
 /// y[i·ld + j] *= scale[i] for i < rows, j < n.
@@ -84,19 +69,6 @@ static void ck_transpose(const float *src, int64_t ld, int64_t rows, int64_t col
 
 static inline float *ck_head(ck_heads x, int64_t b, int64_t h) { return x.data + b * x.sb + h * x.sh; }
 
-/// Prefetches rows [0, t) of every head of batch element b of x into cache. The heads of one
-/// batch element are processed one after another, each reading a d-float slice of rows that
-/// are far apart (e.g. 3·H floats in a packed projection); touching the whole block once, in
-/// address order, lets the hardware stream it instead of paying a miss per row and head.
-static void ck_prefetch_batch(ck_heads x, int64_t b, int64_t heads, int64_t t, int64_t d) {
-    for (int64_t i = 0; i < t; i++) {
-        for (int64_t h = 0; h < heads; h++) {
-            const char *row = (const char *)(x.data + b * x.sb + h * x.sh + i * x.st);
-            for (int64_t off = 0; off < d * (int64_t)sizeof(float); off += 64) __builtin_prefetch(row + off, 0, 2);
-        }
-    }
-}
-
 void ck_attention_forward(const ck_attention_problem *p, int64_t begin, int64_t end,
                           ck_heads out, float *probs, float *dropped, float *scratch) {
     const int64_t tq = p->tq, tk = p->tk, d = p->d, area = tq * tk;
@@ -106,11 +78,6 @@ void ck_attention_forward(const ck_attention_problem *p, int64_t begin, int64_t 
     float *inv = pr + area;         // [tq] 1 / row sums
     for (int64_t head = begin; head < end; head++) {
         const int64_t b = head / p->heads, h = head % p->heads;
-        if (head == begin || h == 0) {
-            ck_prefetch_batch(p->q, b, p->heads, tq, d);
-            ck_prefetch_batch(p->k, b, p->heads, tk, d);
-            ck_prefetch_batch(p->v, b, p->heads, tk, d);
-        }
         const float *q = ck_head(p->q, b, h), *k = ck_head(p->k, b, h), *v = ck_head(p->v, b, h);
         float *prob = probs ? probs + head * area : pr;
         ck_transpose(k, p->k.st, tk, d, kt);
@@ -140,12 +107,6 @@ void ck_attention_backward(const ck_attention_problem *p, int64_t begin, int64_t
     float *ds = vt + d * tk;        // [tq, tk]: dP, then dS
     for (int64_t head = begin; head < end; head++) {
         const int64_t b = head / p->heads, h = head % p->heads;
-        if (head == begin || h == 0) {
-            ck_prefetch_batch(p->q, b, p->heads, tq, d);
-            ck_prefetch_batch(p->k, b, p->heads, tk, d);
-            ck_prefetch_batch(p->v, b, p->heads, tk, d);
-            ck_prefetch_batch(dout, b, p->heads, tq, d);
-        }
         const float *q = ck_head(p->q, b, h), *k = ck_head(p->k, b, h), *v = ck_head(p->v, b, h);
         const float *g = ck_head(dout, b, h);
         const float *prob = probs + head * area;

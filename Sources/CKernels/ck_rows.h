@@ -52,4 +52,25 @@ CK_INLINE float ck_row_sum_sq_dev(const float *restrict x, float mean, int64_t n
     return s;
 }
 
+/// y = softmax(x) over one row (max-subtracted; a row whose maximum is -inf gives zeros), or
+/// with `normalize` 0 the unnormalised exp(x - max). Returns 1 / Σ exp (0 for such a row).
+CK_INLINE float ck_softmax_row(const float *restrict x, float *restrict y, int64_t n, int normalize) {
+    float m = ck_row_max(x, n);
+    if (m == -INFINITY) m = 0.0f;  // fully -inf row: every exp is 0, output zeros below
+    float s = 0.0f;
+    {
+        CK_REASSOCIATE
+        for (int64_t i = 0; i < n; i++) {
+            float e = ck_exp_nonpositive(x[i] - m);
+            y[i] = e;
+            s += e;
+        }
+    }
+    float inv = s > 0.0f ? 1.0f / s : 0.0f;
+    if (normalize) {
+        for (int64_t i = 0; i < n; i++) y[i] *= inv;
+    }
+    return inv;
+}
+
 #endif

@@ -8,23 +8,7 @@
 
 CK_DISPATCH
 void ck_softmax_forward(const float *restrict x, float *restrict y, int64_t rows, int64_t n) {
-    for (int64_t r = 0; r < rows; r++) {
-        const float *restrict xr = x + r * n;
-        float *restrict yr = y + r * n;
-        float m = ck_row_max(xr, n);
-        if (m == -INFINITY) m = 0.0f;  // fully -inf row: every exp is 0, output zeros below
-        float s = 0.0f;
-        {
-            CK_REASSOCIATE
-            for (int64_t i = 0; i < n; i++) {
-                float e = ck_exp_nonpositive(xr[i] - m);
-                yr[i] = e;
-                s += e;
-            }
-        }
-        float inv = s > 0.0f ? 1.0f / s : 0.0f;
-        for (int64_t i = 0; i < n; i++) yr[i] *= inv;
-    }
+    for (int64_t r = 0; r < rows; r++) ck_softmax_row(x + r * n, y + r * n, n, 1);
 }
 
 CK_DISPATCH
