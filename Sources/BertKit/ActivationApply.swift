@@ -2,7 +2,9 @@ import TensorCore
 
 extension Activation {
     /// Applies the activation elementwise (differentiable).
-    public func apply(_ x: Tensor) -> Tensor {
+    /// A temporary input (e.g. `apply(dense(x))`) may be overwritten when no gradient is
+    /// recorded (the GELUs compute in place then).
+    public func apply(_ x: consuming Tensor) -> Tensor {
         switch self {
         case .gelu, .geluPython: return x.gelu(approximation: .none)
         case .geluNew, .geluFast, .geluPytorchTanh: return x.gelu(approximation: .tanh)

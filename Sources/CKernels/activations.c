@@ -78,6 +78,26 @@ void ck_gelu_backward(const float *restrict x, const float *dy, float *dx, int64
     }
 }
 
+/// In place (one pointer, so the loop vectorises without an aliasing check).
+CK_DISPATCH
+void ck_gelu_forward_inplace(float *x, int64_t n) {
+    CK_INTERLEAVE
+    for (int64_t i = 0; i < n; i++) {
+        float v = x[i];
+        x[i] = 0.5f * v * (1.0f + ck_erf(v * CK_SQRT1_2));
+    }
+}
+
+CK_DISPATCH
+void ck_gelu_tanh_forward_inplace(float *x, int64_t n) {
+    CK_INTERLEAVE
+    for (int64_t i = 0; i < n; i++) {
+        float v = x[i];
+        float u = CK_SQRT_2_PI * (v + CK_GELU_C * v * v * v);
+        x[i] = v / (1.0f + ck_exp(-2.0f * u));
+    }
+}
+
 CK_DISPATCH
 void ck_gelu_tanh_forward(const float *x, float *y, int64_t n) {
     // 0.5 x (1 + tanh u) = x sigmoid(2u), u = sqrt(2/pi) (x + c x^3).

@@ -28,6 +28,23 @@ enum ActivationKernel: Sendable {
         }
     }
 
+    /// Whether ``forwardInPlace(_:_:)`` exists for this kernel (the GELUs).
+    var hasInPlaceForward: Bool {
+        switch self {
+        case .gelu, .geluTanh: return true
+        default: return false
+        }
+    }
+
+    /// The forward overwriting its input; only when ``hasInPlaceForward``.
+    func forwardInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch self {
+        case .gelu: ck_gelu_forward_inplace(x, Int64(n))
+        case .geluTanh: ck_gelu_tanh_forward_inplace(x, Int64(n))
+        default: preconditionFailure("forwardInPlace: no in-place variant for \(self)")
+        }
+    }
+
     /// `saved` is the output or the input, per ``backwardUsesOutput``.
     func backward(_ saved: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                   _ dx: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -46,7 +63,22 @@ enum ActivationKernel: Sendable {
 extension Tensor {
     /// Applies `kernel` elementwise (split across cores for large tensors) and records its
     /// analytic backward.
-    func applyActivation(_ kernel: ActivationKernel, op: String) -> Tensor {
+    ///
+    /// Without a gradient to record, a contiguous input whose storage nothing else references
+    /// (a temporary handed over by a `consuming` caller) is overwritten instead of copied.
+    consuming func applyActivation(_ kernel: ActivationKernel, op: String) -> Tensor {
+        if kernel.hasInPlaceForward, node == nil, isContiguous,
+           isKnownUniquelyReferenced(&storage) {
+            let base = baseAddress
+            KernelParallel.forEachElementRange(count: count) { start, length in
+                kernel.forwardInPlace(base + start, length)
+            }
+            return self
+        }
+        return applyActivationCopying(kernel, op: op)
+    }
+
+    private func applyActivationCopying(_ kernel: ActivationKernel, op: String) -> Tensor {
         let x = detached().contiguous()
         let out = Tensor.empty(shape)
         let px = UnsafePointer(x.baseAddress), py = out.baseAddress
@@ -72,3 +104,4 @@ extension Tensor {
         }
     }
 }
+

@@ -42,7 +42,7 @@ extension Tensor {
     /// let h = x.gelu()                          // BERT's intermediate activation
     /// let h2 = x.gelu(approximation: .tanh)     // GPT-2 style
     /// ```
-    public func gelu(approximation: GeluApproximation = .none) -> Tensor {
+    public consuming func gelu(approximation: GeluApproximation = .none) -> Tensor {
         switch approximation {
         case .none: return applyActivation(.gelu, op: "gelu")
         case .tanh: return applyActivation(.geluTanh, op: "gelu_tanh")

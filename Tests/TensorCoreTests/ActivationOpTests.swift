@@ -91,4 +91,24 @@ import TensorCore
         #expect(!withNoGrad { p.value.gelu() }.requiresGrad)
         #expect(!KernelCheck.uniform([3, 3]).tanh().requiresGrad)
     }
+
+    /// GELU overwrites a temporary input without a graph (nothing else can see it) and gives
+    /// the same values as on a tensor that is still referenced, which is left untouched.
+    @Test(arguments: [GeluApproximation.none, .tanh])
+    func geluOnATemporaryMatchesAndKeepsOtherReferencesIntact(_ approximation: GeluApproximation) {
+        let x = KernelCheck.uniform([300, 130], low: -6, high: 6, seed: 41)
+        let before = x.toArray()
+        let kept = x.gelu(approximation: approximation)           // x is used again below: copied
+        #expect(x.toArray() == before)
+        let scratch = x * 1
+        let buffer = ObjectIdentifier(scratch.storage)
+        let temporary = (consume scratch).gelu(approximation: approximation)  // handed over: in place
+        #expect(ObjectIdentifier(temporary.storage) == buffer)
+        #expect(temporary.toArray() == kept.toArray())
+        #expect(x.toArray() == before)
+        let p = Parameter(x)
+        let graph = (p.value * 1).gelu(approximation: approximation)  // recorded: not in place
+        #expect(graph.requiresGrad)
+        #expect(graph.toArray() == kept.toArray())
+    }
 }

@@ -38,6 +38,9 @@ void ck_sigmoid_backward(const float *restrict y, const float *dy, float *dx, in
 void ck_erf_backward(const float *restrict x, const float *dy, float *dx, int64_t n);
 /// y = x/2 * (1 + erf(x / sqrt 2))  (Hugging Face "gelu").
 void ck_gelu_forward(const float *x, float *y, int64_t n);
+/// ck_gelu_forward and ck_gelu_tanh_forward in place.
+void ck_gelu_forward_inplace(float *x, int64_t n);
+void ck_gelu_tanh_forward_inplace(float *x, int64_t n);
 /// dx = dy * (Phi(x) + x phi(x)).
 void ck_gelu_backward(const float *restrict x, const float *dy, float *dx, int64_t n);
 /// y = x/2 * (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))  (Hugging Face "gelu_new"),
