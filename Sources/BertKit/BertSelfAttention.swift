@@ -6,6 +6,16 @@ import TensorCore
 /// from transformers 4.57): scores = (QKᵀ [+ relative terms]) / √d + mask → softmax → dropout → ·V.
 /// Names: `query`, `key`, `value` (Linear H→H) and, for relative positions,
 /// `distance_embedding.weight` [2·maxPos − 1, d].
+///
+/// The three projections run as one [H, 3H] gemm: their weights and biases are kept in one
+/// buffer each (the first forward after new values are assigned moves them there, values
+/// unchanged), and with absolute positions the heads go through the fused
+/// ``TensorCore/Tensor/scaledDotProductAttention(packed:heads:mask:scale:dropout:seed:keepProbabilities:)``.
+///
+/// ```swift
+/// let attention = BertSelfAttention(config: config, generator: &rng)
+/// let (context, _) = attention(hidden, mask: additiveMask)   // [B, T, H]
+/// ```
 public final class BertSelfAttention: Module {
     public var isTraining = true
     public let config: BertConfig
@@ -50,8 +60,9 @@ public final class BertSelfAttention: Module {
         let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
         // One [B·T, H] × [H, 3H] gemm for the three projections.
         let qkv = profiled("attention.qkv", hidden) { x in
-            Tensor.linear(x, weight: packed([query.weight, key.weight, value.weight]),  // [3H, H]
-                          bias: packed([query.bias!, key.bias!, value.bias!]))  // [B, T, 3H]
+            let w = packed([query.weight, key.weight, value.weight])  // [3H, H]
+            let bias = packed([query.bias!, key.bias!, value.bias!])  // [3H]
+            return Tensor.linear(x, weight: w, bias: bias)  // [B, T, 3H]
         }
         var probabilities: Tensor?
         let context = profiled("attention.scores+softmax+context", qkv) { x in
