@@ -9,7 +9,7 @@
 /// let optimizer = AdamW(ParameterGroup.excludingWeightDecay(model.namedParameters(),
 ///                                                           learningRate: 5e-5, weightDecay: 0.01))
 /// ```
-public final class AdamW: Optimizer {
+public final class AdamW: AdamFamilyOptimizer {
     public let kind = "AdamW"
     public var parameterGroups: [ParameterGroup]
     public var stepCount = 0
@@ -19,7 +19,8 @@ public final class AdamW: Optimizer {
     /// Added to the bias-corrected root of the second moment.
     public let epsilon: Double
 
-    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
+    /// Decoupled (AdamW) weight decay.
+    public var decouplesWeightDecay: Bool { true }
 
     /// - Parameters:
     ///   - groups: parameter groups (learning rate and decoupled weight decay each).
@@ -39,23 +40,5 @@ public final class AdamW: Optimizer {
                             weightDecay: Double = 0.01) {
         self.init([ParameterGroup(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)],
                   betas: betas, epsilon: epsilon)
-    }
-
-    public func step() {
-        stepCount += 1
-        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: true)
-    }
-
-    /// ``step()`` with every gradient multiplied by `gradientScale` on the fly (the stored
-    /// gradients are not changed): with ``gradientClipCoefficient(_:maxNorm:normType:)`` this
-    /// is `clipGradNorm` + `step()` in one pass over the gradients, with the same result.
-    ///
-    /// ```swift
-    /// let clip = gradientClipCoefficient(parameters, maxNorm: 1.0)
-    /// optimizer.step(gradientScale: clip.coefficient)
-    /// ```
-    public func step(gradientScale: Float) {
-        stepCount += 1
-        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: true, gradientScale: gradientScale)
     }
 }
