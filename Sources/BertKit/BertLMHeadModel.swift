@@ -9,40 +9,36 @@ import TensorCore
 /// ```
 public final class BertLMHeadModel: Module {
     public var isTraining = true
-    public let config: BertConfig
-    public let bert: BertModel
-    public let predictions: BertLMPredictionHead
+    /// The same modules and names as a masked LM (HF: `bert` + `cls` = BertOnlyMLMHead); only
+    /// the attention (causal) and the labels (shifted) differ.
+    let lm: BertForMaskedLM
+    public var config: BertConfig { lm.config }
+    public var bert: BertModel { lm.bert }
+    public var predictions: BertLMPredictionHead { lm.predictions }
 
     /// `config.isDecoder` is forced to true (causal attention).
     public init(config: BertConfig, initialization: BertWeightInitialization = .huggingFace,
                 generator: inout RandomGenerator) {
         var config = config
         config.isDecoder = true
-        self.config = config
-        bert = BertModel(config: config, addPoolingLayer: false, initialization: initialization, generator: &generator)
-        predictions = BertLMPredictionHead(config: config, wordEmbeddings: bert.embeddings.wordEmbeddings.weight,
-                                           generator: &generator)
-        initialization.apply(to: predictions, config: config, generator: &generator)
+        lm = BertForMaskedLM(config: config, initialization: initialization, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.predictions", predictions)
-    }
+    public func namedParameters() -> [(String, Parameter)] { lm.namedParameters() }
 
     /// - Parameter labels: [B, T] (usually the input ids, -100 at padding); shifted internally.
     public func callAsFunction(_ input: BertInput, labels: IntTensor? = nil, outputHiddenStates: Bool = false,
                                outputAttentions: Bool = false) throws -> BertHeadOutput
     {
-        let (b, t, h, v) = (input.batchSize, input.sequenceLength, config.hiddenSize, config.vocabSize)
-        if let labels { try BertLoss.checkClassLabels(labels, classes: v, shape: [b, t], name: "labels") }
-        let out = bert(input, outputHiddenStates: outputHiddenStates, outputAttentions: outputAttentions)
-        let logits = predictions(out.lastHiddenState.reshape([b * t, h]))  // [B·T, V]
-        let loss = labels.map { l -> Tensor in
-            var shifted = [Int](repeating: -100, count: b * t)
-            for bi in 0..<b { for ti in 0..<(t - 1) { shifted[bi * t + ti] = l.values[bi * t + ti + 1] } }
-            return BertLoss.meanCrossEntropy(logits, shifted)
+        let (b, t) = (input.batchSize, input.sequenceLength)
+        var shiftedLabels: IntTensor?
+        if let labels {
+            try BertLoss.checkClassLabels(labels, classes: config.vocabSize, shape: [b, t], name: "labels")
+            var shifted = [Int](repeating: -100, count: b * t)  // position t predicts label t + 1
+            for bi in 0..<b { for ti in 0..<max(t - 1, 0) { shifted[bi * t + ti] = labels.values[bi * t + ti + 1] } }
+            shiftedLabels = IntTensor(shifted, shape: [b, t])
         }
-        return BertHeadOutput(loss: loss, logits: logits.reshape([b, t, v]),  // [B, T, V]
-                              hiddenStates: out.hiddenStates, attentions: out.attentions)
+        return try lm(input, labels: shiftedLabels, outputHiddenStates: outputHiddenStates,
+                      outputAttentions: outputAttentions)  // logits [B, T, V]
     }
 }
