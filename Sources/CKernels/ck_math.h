@@ -59,12 +59,12 @@ CK_INLINE float ck_copysignf(float magnitude, float sign) {
 /// exp(x): x = n ln2 + r with |r| <= ln2/2 (Cody–Waite), exp(r) = 1 + r + r^2 P(r), then the
 /// result is scaled by 2^n as 2^(n/2) * 2^(n - n/2) so that gradual underflow and the overflow
 /// to +inf both come out right without branches.
-CK_INLINE float ck_exp(float x) {
-    x = x < -104.0f ? -104.0f : x;  // comparisons with NaN are false: NaN passes through
-    x = x > 89.0f ? 89.0f : x;
+/// exp(r) for x = n ln2 + r, |r| <= ln2/2, with n stored in *n (x already clamped to where
+/// n fits the exponent): the shared core of ck_exp and ck_exp_nonpositive.
+CK_INLINE float ck_exp_reduced(float x, int32_t *n) {
     const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
     float fn = x * 1.44269504088896341f + magic;
-    int32_t n = (int32_t)(ck_to_bits(fn) - 0x4B400000u);
+    *n = (int32_t)(ck_to_bits(fn) - 0x4B400000u);
     fn -= magic;
     float r = x - fn * 0.693359375f;  // ln2 high part (exact product for |n| < 2^15)
     r = r - fn * -2.12194440e-4f;     // ln2 low part
@@ -74,7 +74,14 @@ CK_INLINE float ck_exp(float x) {
     p = p * r + 0.04166629537940025f;
     p = p * r + 0.1666666567325592f;
     p = p * r + 0.5f;
-    float e = 1.0f + r + (r * r) * p;
+    return 1.0f + r + (r * r) * p;
+}
+
+CK_INLINE float ck_exp(float x) {
+    x = x < -104.0f ? -104.0f : x;  // comparisons with NaN are false: NaN passes through
+    x = x > 89.0f ? 89.0f : x;
+    int32_t n;
+    float e = ck_exp_reduced(x, &n);
     int32_t n1 = n >> 1;
     int32_t n2 = n - n1;
     float s1 = ck_from_bits((uint32_t)(n1 + 127) << 23);
@@ -86,20 +93,9 @@ CK_INLINE float ck_exp(float x) {
 /// polynomial as ck_exp with a single 2^n scale; results below FLT_MIN (x < -87.33) flush to
 /// 0 instead of going subnormal. NaN propagates; positive x must not occur.
 CK_INLINE float ck_exp_nonpositive(float x) {
-    const float magic = 12582912.0f;
     float xc = x < -87.33654f ? -87.33654f : x;
-    float fn = xc * 1.44269504088896341f + magic;
-    int32_t n = (int32_t)(ck_to_bits(fn) - 0x4B400000u);
-    fn -= magic;
-    float r = xc - fn * 0.693359375f;
-    r = r - fn * -2.12194440e-4f;
-    float p = 0.00019790352962445468f;
-    p = p * r + 0.0013944648671895266f;
-    p = p * r + 0.008333496749401093f;
-    p = p * r + 0.04166629537940025f;
-    p = p * r + 0.1666666567325592f;
-    p = p * r + 0.5f;
-    float e = 1.0f + r + (r * r) * p;
+    int32_t n;
+    float e = ck_exp_reduced(xc, &n);
     float y = e * ck_from_bits((uint32_t)(n + 127) << 23);
     return x < -87.33654f ? 0.0f : y;
 }
