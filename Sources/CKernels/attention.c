@@ -51,8 +51,7 @@ void ck_attention_softmax_backward_rows(const float *restrict p, const float *re
             const float *restrict kr = dropped + r * n;
             for (int64_t j = 0; j < n; j++) dr[j] = kr[j] != 0.0f ? dr[j] * keep_scale : 0.0f;
         }
-        float dot = ck_row_dot(pr, dr, n);
-        for (int64_t j = 0; j < n; j++) dr[j] = scale * (pr[j] * (dr[j] - dot));
+        ck_softmax_backward_row(pr, dr, dr, n, scale);
     }
 }
 

@@ -73,4 +73,11 @@ CK_INLINE float ck_softmax_row(const float *restrict x, float *restrict y, int64
     return inv;
 }
 
+/// dx = scale · y ⊙ (g − Σ y·g) over one row, y = softmax output; dx may equal g.
+CK_INLINE void ck_softmax_backward_row(const float *restrict y, const float *g, float *dx, int64_t n,
+                                       float scale) {
+    float dot = ck_row_dot(y, g, n);
+    for (int64_t i = 0; i < n; i++) dx[i] = scale * (y[i] * (g[i] - dot));
+}
+
 #endif

@@ -14,13 +14,7 @@ void ck_softmax_forward(const float *restrict x, float *restrict y, int64_t rows
 CK_DISPATCH
 void ck_softmax_backward(const float *restrict y, const float *restrict dy, float *restrict dx,
                          int64_t rows, int64_t n) {
-    for (int64_t r = 0; r < rows; r++) {
-        const float *restrict yr = y + r * n;
-        const float *restrict gr = dy + r * n;
-        float *restrict dr = dx + r * n;
-        float dot = ck_row_dot(yr, gr, n);
-        for (int64_t i = 0; i < n; i++) dr[i] = yr[i] * (gr[i] - dot);
-    }
+    for (int64_t r = 0; r < rows; r++) ck_softmax_backward_row(y + r * n, dy + r * n, dx + r * n, n, 1.0f);
 }
 
 CK_DISPATCH
