@@ -29,6 +29,22 @@ extension Tensor {
         return result
     }
 
+    /// ``record(op:inputs:output:backward:)`` for a one-input op whose gradient is better
+    /// added into the input's gradient than materialised (a scatter of a few rows into a large
+    /// table): `accumulate(g, &into)` adds the input gradient for output gradient `g` into
+    /// `into` — the input's gradient accumulated so far, contiguous and owned by nobody else —
+    /// or, when `into` is nil, stores a new one there.
+    static func recordAccumulating(op: String, input: Tensor, output: Tensor,
+                                   accumulate: @escaping GradNode.Accumulate) -> Tensor {
+        let result = record(op: op, inputs: [input], output: output) { g in
+            var created: Tensor?
+            accumulate(g, &created)
+            return [created]
+        }
+        result.node?.accumulate = accumulate
+        return result
+    }
+
     /// True when an op over `inputs` would record a node (grad mode on and some input requires
     /// gradients). Ops may use it to skip saving tensors for backward.
     public static func needsGradient(_ inputs: Tensor...) -> Bool {
@@ -74,6 +90,18 @@ extension Tensor {
                 }
                 guard let backward = node.backward else {
                     preconditionFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
+                }
+                if let accumulate = node.accumulate, let input = node.inputs.first ?? nil {
+                    // Into the input's pending gradient, in place, instead of a new dense one.
+                    var into = input.pendingGradient
+                    input.pendingGradient = nil
+                    into?.makeUniqueContiguous()
+                    accumulate(grad, &into)
+                    precondition(into?.shape ?? node.inputShapes[0] == node.inputShapes[0],
+                                 "Tensor.backward: op '\(node.op)' accumulated a gradient of shape \(into?.shape ?? []) for input of shape \(node.inputShapes[0])")
+                    input.pendingGradient = into?.detached()
+                    node.release()
+                    continue
                 }
                 let inputGrads = backward(grad)
                 precondition(inputGrads.count == node.inputs.count,
@@ -146,6 +174,7 @@ extension GradNode {
     func release() {
         if !isLeaf {
             backward = nil
+            accumulate = nil
             inputs = []
         }
     }

@@ -6,6 +6,9 @@
 /// recurse on the stack nor outlive their use.
 final class GradNode: @unchecked Sendable {
     typealias Backward = @Sendable (Tensor) -> [Tensor?]
+    /// Adds the gradient of a one-input op into the input's gradient so far (nil when there is
+    /// none yet; then it creates it), for ops whose gradient touches few elements.
+    typealias Accumulate = @Sendable (_ gradient: Tensor, _ into: inout Tensor?) -> Void
 
     /// Name of the op, for error messages.
     let op: String
@@ -16,6 +19,8 @@ final class GradNode: @unchecked Sendable {
     /// Shape of the op's output.
     let shape: [Int]
     var backward: Backward?
+    /// Set for ops recorded with ``Tensor/recordAccumulating(op:input:output:accumulate:)``.
+    var accumulate: Accumulate?
     /// Set for leaves.
     weak var parameter: Parameter?
     let isLeaf: Bool
@@ -46,11 +51,13 @@ final class GradNode: @unchecked Sendable {
         var stack: [GradNode] = inputs.compactMap { $0 }
         inputs = []
         backward = nil
+        accumulate = nil
         while var node = stack.popLast() {
             if isKnownUniquelyReferenced(&node) {
                 stack.append(contentsOf: node.inputs.compactMap { $0 })
                 node.inputs = []
                 node.backward = nil
+                node.accumulate = nil
             }
         }
     }

@@ -28,9 +28,9 @@ extension Tensor {
                                       inner: inner, indices: indices.values, skip: nil, outShape: outShape)
         guard Tensor.needsGradient(self) else { return out }
         let inputShape = shape
-        return Tensor.record(op: "index_select", inputs: [self], output: out) { g in
-            [Tensor.scatterAddBlocks(g.contiguous(), outer: outer, size: size, inner: inner,
-                                     indices: indices.values, skip: nil, shape: inputShape)]
+        return Tensor.recordAccumulating(op: "index_select", input: self, output: out) { g, into in
+            into = Tensor.scatterAddBlocks(g.contiguous(), outer: outer, size: size, inner: inner,
+                                           indices: indices.values, skip: nil, shape: inputShape, into: into)
         }
     }
 
@@ -122,20 +122,10 @@ public func embedding(weight: Tensor, indices: IntTensor, paddingIndex: Int? = n
                                   outShape: indices.shape + [dimension])
     guard Tensor.needsGradient(weight) else { return out }
     let weightShape = weight.shape
-    let weightNode = UncheckedSendable(value: weight.node)
-    return Tensor.record(op: "embedding", inputs: [weight], output: out) { g in
-        // When the table already has a pending gradient (e.g. a tied MLM decoder, whose
-        // backward runs first), add the looked-up rows straight into it: no zero-filled
-        // [count, dimension] gradient and no full-size addition afterwards.
-        if let node = weightNode.value, var pending = node.pendingGradient, pending.shape == weightShape {
-            node.pendingGradient = nil
-            pending.makeUniqueContiguous()
-            node.pendingGradient = Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
-                                                           indices: indices.values, skip: paddingIndex,
-                                                           shape: weightShape, into: pending)
-            return [nil]
-        }
-        return [Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
-                                        indices: indices.values, skip: paddingIndex, shape: weightShape)]
+    // The table's gradient is a scatter of a few rows: added into the gradient it already has
+    // (e.g. from a tied MLM decoder) instead of a zero-filled [count, dimension] one.
+    return Tensor.recordAccumulating(op: "embedding", input: weight, output: out) { g, into in
+        into = Tensor.scatterAddBlocks(g.contiguous(), outer: 1, size: count, inner: dimension,
+                                       indices: indices.values, skip: paddingIndex, shape: weightShape, into: into)
     }
 }
