@@ -8,13 +8,28 @@ import TensorCore
 @Suite struct BertParityTests {
     static let cases = ["tiny_gelu", "odd_gelu_new", "tiny_relative_key", "tiny_relative_key_query"]
 
+    /// `model` with the fixture's weights (and `file`'s head weights) loaded, in eval mode.
+    func loaded<M: Module>(_ model: M, _ fx: BertFixture, _ file: [String: Tensor],
+                           sourceLocation: SourceLocation = #_sourceLocation) throws -> M {
+        try fx.load(model, extra: file, sourceLocation: sourceLocation)
+        model.eval()
+        return model
+    }
+
+    /// A head's logits and loss against `file`, then the gradient of every named parameter.
+    func expectHeadMatches(_ out: BertHeadOutput, _ model: any Module, _ file: [String: Tensor], _ what: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) {
+        expectClose(out.logits, file["out.logits"]!, "\(what) logits", sourceLocation: sourceLocation)
+        expectClose(out.loss!, file["loss"]!.reshape([]), "\(what) loss", sourceLocation: sourceLocation)
+        out.loss!.backward()
+        expectGradients(model, file, sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: cases) func bertModelForwardAndGradients(_ name: String) throws {
         let fx = try BertFixture(name)
         let file = try fx.file("BertModel")
         var rng = RandomGenerator(seed: 1)
-        let model = BertModel(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertModel(config: fx.config, generator: &rng), fx, file)
         let input = try fx.input()
         let out = model(input, outputHiddenStates: true, outputAttentions: true)
         expectClose(out.lastHiddenState, file["out.last_hidden_state"]!, "\(name) last_hidden_state")
@@ -49,9 +64,7 @@ import TensorCore
         let fx = try BertFixture(name)
         let file = try fx.file("BertForPreTraining")
         var rng = RandomGenerator(seed: 2)
-        let model = BertForPreTraining(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForPreTraining(config: fx.config, generator: &rng), fx, file)
         let labels = fx.ints("mlm_labels")
         let out = try model(try fx.input(), labels: labels, nextSentenceLabel: fx.ints("nsp_labels"))
         // Logits exist only at the masked positions: compare with those rows of HF's full logits.
@@ -70,28 +83,18 @@ import TensorCore
         let fx = try BertFixture(name)
         let file = try fx.file("BertForMaskedLM")
         var rng = RandomGenerator(seed: 3)
-        let model = BertForMaskedLM(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForMaskedLM(config: fx.config, generator: &rng), fx, file)
         let out = try model(try fx.input(), labels: fx.ints("mlm_labels"))
-        expectClose(out.logits, file["out.logits"]!, "\(name) MLM logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "\(name) MLM loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "\(name) MLM")
     }
 
     @Test func nextSentencePrediction() throws {
         let fx = try BertFixture("tiny_gelu")
         let file = try fx.file("BertForNextSentencePrediction")
         var rng = RandomGenerator(seed: 4)
-        let model = BertForNextSentencePrediction(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForNextSentencePrediction(config: fx.config, generator: &rng), fx, file)
         let out = try model(try fx.input(), labels: fx.ints("nsp_labels"))
-        expectClose(out.logits, file["out.logits"]!, "NSP logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "NSP loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "NSP")
     }
 
     @Test(arguments: [("tiny_gelu", "single"), ("tiny_gelu", "regression"), ("tiny_gelu", "multi"),
@@ -111,14 +114,9 @@ import TensorCore
             labels = .values(fx.floats("seqcls_multi_labels", shape: [b, 3]))
         }
         var rng = RandomGenerator(seed: 5)
-        let model = BertForSequenceClassification(config: config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForSequenceClassification(config: config, generator: &rng), fx, file)
         let out = try model(try fx.input(config), labels: labels)
-        expectClose(out.logits, file["out.logits"]!, "\(name) \(variant) logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "\(name) \(variant) loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "\(name) \(variant)")
     }
 
     @Test(arguments: ["tiny_gelu", "odd_gelu_new"]) func tokenClassification(_ name: String) throws {
@@ -127,23 +125,16 @@ import TensorCore
         var config = fx.config
         config.numLabels = 5
         var rng = RandomGenerator(seed: 6)
-        let model = BertForTokenClassification(config: config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForTokenClassification(config: config, generator: &rng), fx, file)
         let out = try model(try fx.input(config), labels: fx.ints("token_labels"))
-        expectClose(out.logits, file["out.logits"]!, "\(name) token logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "\(name) token loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "\(name) token")
     }
 
     @Test func questionAnswering() throws {
         let fx = try BertFixture("tiny_gelu")
         let file = try fx.file("BertForQuestionAnswering")
         var rng = RandomGenerator(seed: 7)
-        let model = BertForQuestionAnswering(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForQuestionAnswering(config: fx.config, generator: &rng), fx, file)
         let out = try model(try fx.input(), startPositions: fx.ints("start_positions"),
                             endPositions: fx.ints("end_positions"))
         expectClose(out.startLogits, file["out.start_logits"]!, "start logits")
@@ -157,30 +148,20 @@ import TensorCore
         let fx = try BertFixture("tiny_gelu")
         let file = try fx.file("BertForMultipleChoice")
         var rng = RandomGenerator(seed: 8)
-        let model = BertForMultipleChoice(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertForMultipleChoice(config: fx.config, generator: &rng), fx, file)
         let ids = fx.ints("input_ids"), t = ids.shape[1], b = ids.shape[0]
         let r = { (x: IntTensor) in IntTensor(x.values, shape: [b / 2, 2, t]) }
         let out = try model(inputIds: r(ids), attentionMask: r(fx.ints("attention_mask")),
                             tokenTypeIds: r(fx.ints("token_type_ids")), labels: fx.ints("choice_labels"))
-        expectClose(out.logits, file["out.logits"]!, "choice logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "choice loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "choice")
     }
 
     @Test func causalLM() throws {
         let fx = try BertFixture("tiny_gelu")
         let file = try fx.file("BertLMHeadModel")
         var rng = RandomGenerator(seed: 9)
-        let model = BertLMHeadModel(config: fx.config, generator: &rng)
-        try fx.load(model, extra: file)
-        model.eval()
+        let model = try loaded(BertLMHeadModel(config: fx.config, generator: &rng), fx, file)
         let out = try model(try fx.input(), labels: fx.ints("causal_labels"))
-        expectClose(out.logits, file["out.logits"]!, "causal logits")
-        expectClose(out.loss!, file["loss"]!.reshape([]), "causal loss")
-        out.loss!.backward()
-        expectGradients(model, file)
+        expectHeadMatches(out, model, file, "causal")
     }
 }
