@@ -243,14 +243,14 @@ def l2(x):
     return F32(math.sqrt(float(np.sum(x.astype(np.float64) ** 2))))
 
 
-def run_adam_weight_decay(case):
-    """google-research/bert AdamWeightDecayOptimizer: no bias correction, eps outside the
-    sqrt, decay added to the update, param -= lr * update. All arithmetic in float32."""
-    opts = case["options"]
-    b1, b2, eps = opts["betas"][0], opts["betas"][1], opts["eps"]
+def run_numpy(case, update):
+    """Runs a numpy optimizer over the fixture gradients: per step the schedule's learning
+    rates, optional clipping, then `update(name, grad, lr, weight_decay, params, state)` for
+    every parameter with a gradient. Returns trajectory, learning rates and clip norms."""
     params = {n: INITIAL[n].copy() for n in NAMES}
-    m = {n: np.zeros_like(params[n]) for n in NAMES}
-    v = {n: np.zeros_like(params[n]) for n in NAMES}
+    state = {"m": {n: np.zeros_like(params[n]) for n in NAMES},
+             "v": {n: np.zeros_like(params[n]) for n in NAMES},
+             "steps": {n: 0 for n in NAMES}}
     all_lrs = schedule_lrs(case)
     trajectory, lrs, norms = [], [], []
     for step in range(STEPS):
@@ -264,17 +264,28 @@ def run_adam_weight_decay(case):
             lr = F32(group_lrs[gi])
             wd = F32(group["weight_decay"])
             for n in group["params"]:
-                g = grads[n]
-                if g is None:
-                    continue
-                m[n] = F32(b1) * m[n] + F32(1.0 - b1) * g
-                v[n] = F32(b2) * v[n] + F32(1.0 - b2) * (g * g)
-                update = m[n] / (np.sqrt(v[n]) + F32(eps))
-                if group["weight_decay"] != 0:
-                    update = update + wd * params[n]
-                params[n] = (params[n] - lr * update).astype(F32)
+                if grads[n] is not None:
+                    update(n, grads[n], lr, wd, params, state)
         trajectory.append({n: f32list(params[n]) for n in NAMES})
     return trajectory, lrs, norms
+
+
+def run_adam_weight_decay(case):
+    """google-research/bert AdamWeightDecayOptimizer: no bias correction, eps outside the
+    sqrt, decay added to the update, param -= lr * update. All arithmetic in float32."""
+    opts = case["options"]
+    b1, b2, eps = opts["betas"][0], opts["betas"][1], opts["eps"]
+
+    def update(n, g, lr, wd, params, state):
+        m, v = state["m"], state["v"]
+        m[n] = F32(b1) * m[n] + F32(1.0 - b1) * g
+        v[n] = F32(b2) * v[n] + F32(1.0 - b2) * (g * g)
+        u = m[n] / (np.sqrt(v[n]) + F32(eps))
+        if wd != 0:
+            u = u + wd * params[n]
+        params[n] = (params[n] - lr * u).astype(F32)
+
+    return run_numpy(case, update)
 
 
 def run_lamb(case):
@@ -284,46 +295,29 @@ def run_lamb(case):
     b1, b2, eps = F32(opts["betas"][0]), F32(opts["betas"][1]), F32(opts["eps"])
     b3 = F32(F32(1.0) - b1)
     one_minus_b2 = F32(F32(1.0) - b2)
-    params = {n: INITIAL[n].copy() for n in NAMES}
-    m = {n: np.zeros_like(params[n]) for n in NAMES}
-    v = {n: np.zeros_like(params[n]) for n in NAMES}
-    steps = {n: 0 for n in NAMES}
-    all_lrs = schedule_lrs(case)
-    trajectory, lrs, norms = [], [], []
-    for step in range(STEPS):
-        group_lrs = all_lrs[step]
-        lrs.append(group_lrs)
-        grads = dict(GRADS[step])
-        if case["clip"] is not None:
-            grads, total = numpy_clip(grads, case["clip"])
-            norms.append(total)
-        for gi, group in enumerate(case["groups"]):
-            lr = F32(group_lrs[gi])
-            decay = F32(group["weight_decay"])
-            for n in group["params"]:
-                g = grads[n]
-                if g is None:
-                    continue
-                steps[n] += 1
-                t = steps[n]
-                bc1 = F32(1 - math.pow(float(b1), t))
-                bc2 = F32(1 - math.pow(float(b2), t))
-                p = params[n]
-                p_norm = l2(p)
-                m[n] = m[n] * b1 + b3 * g
-                v[n] = v[n] * b2 + one_minus_b2 * g * g
-                m_hat = m[n] / bc1
-                v_hat = v[n] / bc2
-                denom = np.sqrt(v_hat) + eps
-                decay_term = (decay * p) if decay != 0 else np.zeros_like(p)
-                u = m_hat / denom + decay_term
-                u_norm = l2(u)
-                ratio = lr
-                if decay != 0 and u_norm != 0 and p_norm != 0:
-                    ratio = F32(lr * F32(p_norm / u_norm))
-                params[n] = (p - ratio * u).astype(F32)
-        trajectory.append({n: f32list(params[n]) for n in NAMES})
-    return trajectory, lrs, norms
+
+    def update(n, g, lr, decay, params, state):
+        m, v, steps = state["m"], state["v"], state["steps"]
+        steps[n] += 1
+        t = steps[n]
+        bc1 = F32(1 - math.pow(float(b1), t))
+        bc2 = F32(1 - math.pow(float(b2), t))
+        p = params[n]
+        p_norm = l2(p)
+        m[n] = m[n] * b1 + b3 * g
+        v[n] = v[n] * b2 + one_minus_b2 * g * g
+        m_hat = m[n] / bc1
+        v_hat = v[n] / bc2
+        denom = np.sqrt(v_hat) + eps
+        decay_term = (decay * p) if decay != 0 else np.zeros_like(p)
+        u = m_hat / denom + decay_term
+        u_norm = l2(u)
+        ratio = lr
+        if decay != 0 and u_norm != 0 and p_norm != 0:
+            ratio = F32(lr * F32(p_norm / u_norm))
+        params[n] = (p - ratio * u).astype(F32)
+
+    return run_numpy(case, update)
 
 
 def make_optimizers():
