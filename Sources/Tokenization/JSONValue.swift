@@ -2,7 +2,7 @@
 /// dictionaries keyed by `String`, whose equality is canonical equivalence, so two vocabulary
 /// entries such as "é" (U+00E9) and "e" + U+0301 would collapse into one; HF keeps both. Objects
 /// here keep every member, in order, with its exact text.
-enum JSONValue {
+indirect enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
