@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/Tokenization/UnicodeTableData.swift: the per-code-point behaviour of Hugging Face
+"""Writes Sources/Tokenization/Unicode/UnicodeTableData.swift: the per-code-point behaviour of Hugging Face
 `tokenizers` (pinned in Scripts/requirements.txt) for the BERT normalizer and pre-tokenizer.
 
 The Rust crate classifies characters with its own, older Unicode tables (`unicode_categories`,
@@ -22,7 +22,7 @@ import tokenizers
 from tokenizers import normalizers, pre_tokenizers
 
 PINNED = "0.23.3"
-OUT = os.path.join(os.path.dirname(__file__), "..", "Sources", "Tokenization", "UnicodeTableData.swift")
+OUT = os.path.join(os.path.dirname(__file__), "..", "Sources", "Tokenization", "Unicode", "UnicodeTableData.swift")
 
 REMOVED, CLEAN_SPACE, CHINESE, WHITESPACE, PUNCTUATION, STRIP_MAPS, LOWER_MAPS, STRIP_DROPS = (
     1, 2, 4, 8, 16, 32, 64, 128)

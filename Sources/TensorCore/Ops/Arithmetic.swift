@@ -68,7 +68,7 @@ extension Tensor {
     /// `x + s` elementwise.
     public static func + (x: Tensor, s: Float) -> Tensor {
         let out = ElementwiseKernel.unary(TC_ADD_SCALAR, x, parameter: s)
-        return record(op: "addScalar", inputs: [x], output: out) { g in [g] }
+        return record(op: "add_scalar", inputs: [x], output: out) { g in [g] }
     }
     /// `s + x` elementwise.
     public static func + (s: Float, x: Tensor) -> Tensor { x + s }
@@ -77,12 +77,12 @@ extension Tensor {
     /// `s - x` elementwise.
     public static func - (s: Float, x: Tensor) -> Tensor {
         let out = ElementwiseKernel.unary(TC_RSUB, x, parameter: s)
-        return record(op: "rsubScalar", inputs: [x], output: out) { g in [-g] }
+        return record(op: "rsub_scalar", inputs: [x], output: out) { g in [-g] }
     }
     /// `x * s` elementwise.
     public static func * (x: Tensor, s: Float) -> Tensor {
         let out = ElementwiseKernel.unary(TC_SCALE, x, parameter: s)
-        return record(op: "mulScalar", inputs: [x], output: out) { g in [g * s] }
+        return record(op: "mul_scalar", inputs: [x], output: out) { g in [g * s] }
     }
     /// `s * x` elementwise.
     public static func * (s: Float, x: Tensor) -> Tensor { x * s }
@@ -93,7 +93,7 @@ extension Tensor {
         let out = ElementwiseKernel.unary(TC_RDIV, x, parameter: s)
         guard needsGradient(x) else { return out }
         let xd = x.detached(), outd = out.detached()
-        return record(op: "rdivScalar", inputs: [x], output: out) { g in
+        return record(op: "rdiv_scalar", inputs: [x], output: out) { g in
             [-(g * outd / xd)]                                    // d(s/x)/dx = −s/x² = −out/x
         }
     }
