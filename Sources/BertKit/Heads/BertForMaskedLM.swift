@@ -7,7 +7,6 @@ import TensorCore
 /// let out = try model(input, labels: labels)   // out.logits [B, T, V]
 /// ```
 public final class BertForMaskedLM: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let predictions: BertLMPredictionHead
@@ -21,8 +20,8 @@ public final class BertForMaskedLM: Module {
         initialization.apply(to: predictions, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.predictions", predictions)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("cls.predictions", predictions)]
     }
 
     /// - Parameter labels: [B, T] target ids, -100 where no loss is taken.

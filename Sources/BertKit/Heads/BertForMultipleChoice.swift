@@ -6,7 +6,6 @@ import TensorCore
 /// let out = try model(inputIds: ids /* [B, C, T] */, attentionMask: mask, labels: answers)  // logits [B, C]
 /// ```
 public final class BertForMultipleChoice: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let dropout: Dropout
@@ -21,8 +20,8 @@ public final class BertForMultipleChoice: Module {
         initialization.apply(to: classifier, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("classifier", classifier)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("dropout", dropout), .init("classifier", classifier)]
     }
 
     /// - Parameters: inputIds / attentionMask / tokenTypeIds [B, C, T]; labels [B] (correct choice).

@@ -6,7 +6,6 @@ import TensorCore
 /// let out = try model(input, labels: IntTensor([0, 1], shape: [2]))   // out.logits [B, 2]
 /// ```
 public final class BertForNextSentencePrediction: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let seqRelationship: Linear
@@ -19,8 +18,8 @@ public final class BertForNextSentencePrediction: Module {
         initialization.apply(to: seqRelationship, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.seq_relationship", seqRelationship)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("cls.seq_relationship", seqRelationship)]
     }
 
     public func callAsFunction(_ input: BertInput, labels: IntTensor? = nil, outputHiddenStates: Bool = false,

@@ -18,7 +18,6 @@ public struct BertQuestionAnsweringOutput: @unchecked Sendable {
 /// let out = try model(input, startPositions: s, endPositions: e)   // out.startLogits [B, T]
 /// ```
 public final class BertForQuestionAnswering: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let qaOutputs: Linear
@@ -31,8 +30,8 @@ public final class BertForQuestionAnswering: Module {
         initialization.apply(to: qaOutputs, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("qa_outputs", qaOutputs)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("qa_outputs", qaOutputs)]
     }
 
     public func callAsFunction(_ input: BertInput, startPositions: IntTensor? = nil, endPositions: IntTensor? = nil,

@@ -6,7 +6,6 @@ import TensorCore
 /// let out = try model(input, labels: tags)   // out.logits [B, T, C]
 /// ```
 public final class BertForTokenClassification: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let dropout: Dropout
@@ -21,8 +20,8 @@ public final class BertForTokenClassification: Module {
         initialization.apply(to: classifier, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("classifier", classifier)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("dropout", dropout), .init("classifier", classifier)]
     }
 
     /// - Parameter labels: [B, T] class per token, -100 where ignored (padding, sub-words).

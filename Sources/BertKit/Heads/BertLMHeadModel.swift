@@ -8,7 +8,6 @@ import TensorCore
 /// let out = try model(input, labels: ids)   // out.logits [B, T, V]
 /// ```
 public final class BertLMHeadModel: Module {
-    public var isTraining = true
     /// The same modules and names as a masked LM (HF: `bert` + `cls` = BertOnlyMLMHead); only
     /// the attention (causal) and the labels (shifted) differ.
     let lm: BertForMaskedLM
@@ -24,7 +23,9 @@ public final class BertLMHeadModel: Module {
         lm = BertForMaskedLM(config: config, initialization: initialization, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] { lm.namedParameters() }
+    public var children: [ModuleChild] {
+        [.init("", lm)]
+    }
 
     /// - Parameter labels: [B, T] (usually the input ids, -100 at padding); shifted internally.
     public func callAsFunction(_ input: BertInput, labels: IntTensor? = nil, outputHiddenStates: Bool = false,

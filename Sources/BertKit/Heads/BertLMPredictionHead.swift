@@ -2,7 +2,6 @@ import TensorCore
 
 /// MLM transform: dense(H→H) → activation → LayerNorm. Names `dense`, `LayerNorm`.
 public final class BertPredictionHeadTransform: Module {
-    public var isTraining = true
     public let dense: Linear
     public let activation: Activation
     public let layerNorm: LayerNorm
@@ -13,8 +12,8 @@ public final class BertPredictionHeadTransform: Module {
         layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("dense", dense) + prefixed("LayerNorm", layerNorm)
+    public var children: [ModuleChild] {
+        [.init("dense", dense), .init("LayerNorm", layerNorm)]
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -28,7 +27,6 @@ public final class BertPredictionHeadTransform: Module {
 /// `namedParameters()` lists `transform.*` and `bias`; the tied weight is listed once, under the
 /// embeddings, as `torch.nn.Module.named_parameters()` does.
 public final class BertLMPredictionHead: Module {
-    public var isTraining = true
     public let transform: BertPredictionHeadTransform
     /// The word-embedding parameter, shared.
     public let decoderWeight: Parameter
@@ -40,8 +38,8 @@ public final class BertLMPredictionHead: Module {
         bias = Parameter(Tensor.zeros([config.vocabSize]), name: "bias")
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("transform", transform) + [("bias", bias)]
+    public var children: [ModuleChild] {
+        [.init("transform", transform), .init("bias", bias)]  // the tied decoder weight is named under the embeddings
     }
 
     /// - Parameter hidden: [N, H] (any leading shape). - Returns: vocabulary logits [N, V].

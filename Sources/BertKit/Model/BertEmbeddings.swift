@@ -10,7 +10,6 @@ import TensorCore
 /// let h = embeddings(input)   // [B, T, H]
 /// ```
 public final class BertEmbeddings: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let wordEmbeddings: Embedding
     public let positionEmbeddings: Embedding
@@ -27,9 +26,9 @@ public final class BertEmbeddings: Module {
         dropout = Dropout(probability: Float(config.hiddenDropoutProb), generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("word_embeddings", wordEmbeddings) + prefixed("position_embeddings", positionEmbeddings)
-            + prefixed("token_type_embeddings", tokenTypeEmbeddings) + prefixed("LayerNorm", layerNorm)
+    public var children: [ModuleChild] {
+        [.init("word_embeddings", wordEmbeddings), .init("position_embeddings", positionEmbeddings),
+             .init("token_type_embeddings", tokenTypeEmbeddings), .init("LayerNorm", layerNorm), .init("dropout", dropout)]
     }
 
     /// Embeds a validated batch.

@@ -2,7 +2,6 @@ import TensorCore
 
 /// FFN first half: dense(H→I) → activation. Names `dense`.
 public final class BertIntermediate: Module {
-    public var isTraining = true
     public let dense: Linear
     public let activation: Activation
 
@@ -11,7 +10,9 @@ public final class BertIntermediate: Module {
         activation = config.hiddenAct
     }
 
-    public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
+    public var children: [ModuleChild] {
+        [.init("dense", dense)]
+    }
 
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
         profiled("ffn.intermediate+act", hidden) { activation.apply(dense($0)) }  // [B, T, I]

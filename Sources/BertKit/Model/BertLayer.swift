@@ -3,7 +3,6 @@ import TensorCore
 /// One post-LN transformer block: attention, then the feed-forward network.
 /// Names `attention.*`, `intermediate.*`, `output.*`.
 public final class BertLayer: Module {
-    public var isTraining = true
     public let attention: BertAttention
     public let intermediate: BertIntermediate
     public let output: BertOutput
@@ -14,8 +13,8 @@ public final class BertLayer: Module {
         output = BertOutput(config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("attention", attention) + prefixed("intermediate", intermediate) + prefixed("output", output)
+    public var children: [ModuleChild] {
+        [.init("attention", attention), .init("intermediate", intermediate), .init("output", output)]
     }
 
     /// - Returns: layer output [B, T, H] and, when asked, attention probabilities [B, A, T, T].

@@ -2,14 +2,15 @@ import TensorCore
 
 /// Token 0 → dense(H→H) → tanh. Names `dense`.
 public final class BertPooler: Module {
-    public var isTraining = true
     public let dense: Linear
 
     public init(config: BertConfig, generator: inout RandomGenerator) {
         dense = zeroLinear(config.hiddenSize, config.hiddenSize)
     }
 
-    public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
+    public var children: [ModuleChild] {
+        [.init("dense", dense)]
+    }
 
     /// - Parameter hidden: [B, T, H]. - Returns: [B, H].
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
