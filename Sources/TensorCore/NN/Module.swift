@@ -97,6 +97,18 @@ extension Module {
         return result
     }
 
+    /// ``namedParameters()`` with `prefix.` in front of every name: for gathering the parameters
+    /// of several modules under distinct names.
+    ///
+    /// ```swift
+    /// let named = fc1.namedParameters(prefix: "fc1") + fc2.namedParameters(prefix: "fc2")
+    /// let optimizer = AdamW([ParameterGroup(named, learningRate: 1e-3, weightDecay: 0.01)])
+    /// // "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"
+    /// ```
+    public func namedParameters(prefix: String) -> [(String, Parameter)] {
+        namedParameters().map { (prefix.isEmpty ? $0.0 : prefix + "." + $0.0, $0.1) }
+    }
+
     /// The distinct parameters (tied ones once), in ``namedParameters()`` order.
     public func parameters() -> [Parameter] { namedParameters().map(\.1) }
 
