@@ -6,6 +6,8 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: labels)   // out.logits [B, T, V]
 /// ```
+///
+/// Reference: `BertForMaskedLM` in transformers v5.23.0, [modeling_bert.py#L908](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L908).
 public final class BertForMaskedLM: Module {
     public let config: BertConfig
     public let bert: BertModel

@@ -5,6 +5,8 @@ import TensorCore
 /// ```swift
 /// let out = try model(inputIds: ids /* [B, C, T] */, attentionMask: mask, labels: answers)  // logits [B, C]
 /// ```
+///
+/// Reference: `BertForMultipleChoice` in transformers v5.23.0, [modeling_bert.py#L1140](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1140).
 public final class BertForMultipleChoice: Module {
     public let config: BertConfig
     public let bert: BertModel

@@ -5,6 +5,8 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: IntTensor([0, 1], shape: [2]))   // out.logits [B, 2]
 /// ```
+///
+/// Reference: `BertForNextSentencePrediction` in transformers v5.23.0, [modeling_bert.py#L983](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L983).
 public final class BertForNextSentencePrediction: Module {
     public let config: BertConfig
     public let bert: BertModel

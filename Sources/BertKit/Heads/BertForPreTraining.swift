@@ -27,6 +27,8 @@ public struct BertForPreTrainingOutput: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, labels: mlmLabels, nextSentenceLabel: nsp)   // out.loss!.backward()
 /// ```
+///
+/// Reference: `BertForPreTraining` in transformers v5.23.0, [modeling_bert.py#L727](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L727).
 public final class BertForPreTraining: Module {
     public let config: BertConfig
     public let bert: BertModel

@@ -17,6 +17,8 @@ public struct BertQuestionAnsweringOutput: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, startPositions: s, endPositions: e)   // out.startLogits [B, T]
 /// ```
+///
+/// Reference: `BertForQuestionAnswering` in transformers v5.23.0, [modeling_bert.py#L1290](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1290).
 public final class BertForQuestionAnswering: Module {
     public let config: BertConfig
     public let bert: BertModel

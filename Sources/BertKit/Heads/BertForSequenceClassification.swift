@@ -16,6 +16,8 @@ public enum SequenceLabels: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, labels: .classes(IntTensor([2, 0], shape: [2])))   // logits [B, C]
 /// ```
+///
+/// Reference: `BertForSequenceClassification` in transformers v5.23.0, [modeling_bert.py#L1065](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1065).
 public final class BertForSequenceClassification: Module {
     public let config: BertConfig
     public let bert: BertModel

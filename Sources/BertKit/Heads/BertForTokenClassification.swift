@@ -5,6 +5,8 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: tags)   // out.logits [B, T, C]
 /// ```
+///
+/// Reference: `BertForTokenClassification` in transformers v5.23.0, [modeling_bert.py#L1234](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1234).
 public final class BertForTokenClassification: Module {
     public let config: BertConfig
     public let bert: BertModel

@@ -7,6 +7,8 @@ import TensorCore
 /// var config = config; config.isDecoder = true
 /// let out = try model(input, labels: ids)   // out.logits [B, T, V]
 /// ```
+///
+/// Reference: `BertLMHeadModel` in transformers v5.23.0, [modeling_bert.py#L824](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L824).
 public final class BertLMHeadModel: Module {
     /// The same modules and names as a masked LM (HF: `bert` + `cls` = BertOnlyMLMHead); only
     /// the attention (causal) and the labels (shifted) differ.

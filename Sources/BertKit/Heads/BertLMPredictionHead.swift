@@ -1,6 +1,8 @@
 import TensorCore
 
 /// MLM transform: dense(H→H) → activation → LayerNorm. Names `dense`, `LayerNorm`.
+///
+/// Reference: `BertPredictionHeadTransform` in transformers v5.23.0, [modeling_bert.py#L466](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L466).
 public final class BertPredictionHeadTransform: Module {
     public let dense: Linear
     public let activation: Activation
@@ -26,6 +28,8 @@ public final class BertPredictionHeadTransform: Module {
 ///
 /// `namedParameters()` lists `transform.*` and `bias`; the tied weight is listed once, under the
 /// embeddings, as `torch.nn.Module.named_parameters()` does.
+///
+/// Reference: `BertLMPredictionHead` in transformers v5.23.0, [modeling_bert.py#L483](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L483).
 public final class BertLMPredictionHead: Module {
     public let transform: BertPredictionHeadTransform
     /// The word-embedding parameter, shared.

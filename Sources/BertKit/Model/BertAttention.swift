@@ -1,6 +1,8 @@
 import TensorCore
 
 /// Self-attention followed by its output block. Names `self.*` and `output.*` as in HF.
+///
+/// Reference: `BertAttention` in transformers v5.23.0, [modeling_bert.py#L296](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L296).
 public final class BertAttention: Module {
     /// HF calls this child `self`.
     public let selfAttention: BertSelfAttention

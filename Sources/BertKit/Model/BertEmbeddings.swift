@@ -9,6 +9,8 @@ import TensorCore
 /// ```swift
 /// let h = embeddings(input)   // [B, T, H]
 /// ```
+///
+/// Reference: `BertEmbeddings` in transformers v5.23.0, [modeling_bert.py#L53](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L53).
 public final class BertEmbeddings: Module {
     public let config: BertConfig
     public let wordEmbeddings: Embedding

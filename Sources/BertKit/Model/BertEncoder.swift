@@ -1,6 +1,8 @@
 import TensorCore
 
 /// The stack of `BertLayer`s. Names `layer.{i}.*`.
+///
+/// Reference: `BertEncoder` in transformers v5.23.0, [modeling_bert.py#L419](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L419).
 public final class BertEncoder: Module {
     public let layer: [BertLayer]
 

@@ -1,6 +1,8 @@
 import TensorCore
 
 /// FFN first half: dense(H→I) → activation. Names `dense`.
+///
+/// Reference: `BertIntermediate` in transformers v5.23.0, [modeling_bert.py#L325](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L325).
 public final class BertIntermediate: Module {
     public let dense: Linear
     public let activation: Activation

@@ -2,6 +2,8 @@ import TensorCore
 
 /// One post-LN transformer block: attention, then the feed-forward network.
 /// Names `attention.*`, `intermediate.*`, `output.*`.
+///
+/// Reference: `BertLayer` in transformers v5.23.0, [modeling_bert.py#L354](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L354).
 public final class BertLayer: Module {
     public let attention: BertAttention
     public let intermediate: BertIntermediate

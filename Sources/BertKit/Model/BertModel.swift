@@ -21,6 +21,8 @@ public struct BertModelOutput: @unchecked Sendable {
 /// let model = BertModel(config: .base, generator: &rng)     // HF initialisation
 /// let out = try model(inputIds: ids, attentionMask: mask)  // out.lastHiddenState [B, T, H]
 /// ```
+///
+/// Reference: `BertModel` in transformers v5.23.0, [modeling_bert.py#L594](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L594).
 public final class BertModel: Module {
     public let config: BertConfig
     public let embeddings: BertEmbeddings

@@ -1,6 +1,8 @@
 import TensorCore
 
 /// FFN second half: dense(I→H) → dropout → LayerNorm(x + residual). Names `dense`, `LayerNorm`.
+///
+/// Reference: `BertOutput` in transformers v5.23.0, [modeling_bert.py#L340](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L340).
 public final class BertOutput: Module {
     public let dense: Linear
     public let layerNorm: LayerNorm

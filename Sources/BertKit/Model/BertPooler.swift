@@ -1,6 +1,8 @@
 import TensorCore
 
 /// Token 0 → dense(H→H) → tanh. Names `dense`.
+///
+/// Reference: `BertPooler` in transformers v5.23.0, [modeling_bert.py#L451](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L451).
 public final class BertPooler: Module {
     public let dense: Linear
 

@@ -16,6 +16,8 @@ import TensorCore
 /// let attention = BertSelfAttention(config: config, generator: &rng)
 /// let (context, _) = attention(hidden, mask: additiveMask)   // [B, T, H]
 /// ```
+///
+/// Reference: `BertSelfAttention` in transformers v5.23.0, [modeling_bert.py#L139](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L139).
 public final class BertSelfAttention: Module {
     public let config: BertConfig
     public let query: Linear

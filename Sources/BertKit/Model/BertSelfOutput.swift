@@ -1,6 +1,8 @@
 import TensorCore
 
 /// Attention output: dense(H→H) → dropout → LayerNorm(x + residual). Names `dense`, `LayerNorm`.
+///
+/// Reference: `BertSelfOutput` in transformers v5.23.0, [modeling_bert.py#L282](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L282).
 public final class BertSelfOutput: Module {
     public let dense: Linear
     public let layerNorm: LayerNorm
