@@ -3,8 +3,9 @@ extension Linalg {
     /// matrix has determinant 0; that is a result, not an error.
     ///
     /// Backward (PyTorch): `gA = g · det(A) · A⁻ᵀ` (the adjugate), solved with the forward's LU
-    /// factors; for an exactly singular matrix the adjugate comes from the SVD,
-    /// `gA = g · det(U) det(Vᵀ) · U diag(∏_{j≠i} s_j) Vᵀ`, which is exact where `A⁻ᵀ` does not exist.
+    /// factors; for a singular or nearly singular matrix (`|det| < 100 ε_Float32`, torch's rule)
+    /// the adjugate comes from the SVD, `gA = g · det(U) det(Vᵀ) · U diag(∏_{j≠i} s_j) Vᵀ`,
+    /// which stays exact where `A⁻ᵀ` does not exist or is inaccurate.
     ///
     /// ```swift
     /// let d = try Linalg.det(a)        // [B, n, n] → [B]
@@ -24,7 +25,8 @@ extension Linalg {
             let scale = zip(upstream, dets).map { Double($0) * $1 }
             var grad = factors.solve(transpose: true, MatrixBatch.scaledIdentity(  // g·det·A⁻ᵀ
                 batchShape: batch, rows: n, cols: n, scale: scale))
-            for b in 0..<factors.lu.count where factors.info[b] > 0 {
+            // Near-singular: A⁻ᵀ is inaccurate there, so use the SVD (torch's rule, |det| < 100 ε).
+            for b in 0..<factors.lu.count where factors.info[b] > 0 || Swift.abs(dets[b]) < 100 * Double(Float.ulpOfOne) {
                 singularDeterminantGradient(original, b, upstream: Double(upstream[b]), into: &grad)
             }
             return [grad.tensor()]
