@@ -53,6 +53,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization"],
                     path: "Tests/BertKitTests", resources: [.copy("Fixtures")]),
+        // Test helper: runs a TensorCore op with mismatched shapes in a child process, so a test
+        // can read the message a release build prints (CheckedFailureTests).
+        .executableTarget(name: "CheckProbe", dependencies: ["TensorCore"], path: "Tests/CheckProbe"),
     ],
     swiftLanguageModes: [.v6]
 )

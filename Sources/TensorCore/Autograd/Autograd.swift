@@ -63,7 +63,7 @@ extension Tensor {
     /// loss.backward()
     /// ```
     public func backward() {
-        precondition(count == 1, "Tensor.backward: needs a one-element tensor, got shape \(shape); use backward(gradient:)")
+        check(count == 1, "Tensor.backward: needs a one-element tensor, got shape \(shape); use backward(gradient:)")
         backward(gradient: Tensor.ones(shape))
     }
 
@@ -71,9 +71,9 @@ extension Tensor {
     /// See ``backward()``.
     public func backward(gradient: Tensor) {
         guard let root = node else {
-            preconditionFailure("Tensor.backward: tensor of shape \(shape) does not require gradients (no parameter reaches it, or it was computed under withNoGrad)")
+            checkFailure("Tensor.backward: tensor of shape \(shape) does not require gradients (no parameter reaches it, or it was computed under withNoGrad)")
         }
-        precondition(gradient.shape == shape,
+        check(gradient.shape == shape,
                      "Tensor.backward: gradient shape \(gradient.shape) differs from tensor shape \(shape)")
         withNoGrad {
             let order = GradNode.topologicalOrder(from: root)
@@ -89,7 +89,7 @@ extension Tensor {
                     continue
                 }
                 guard let backward = node.backward else {
-                    preconditionFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
+                    checkFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
                 }
                 if let accumulate = node.accumulate, let input = node.inputs.first ?? nil {
                     // Into the input's pending gradient, in place, instead of a new dense one.
@@ -97,18 +97,18 @@ extension Tensor {
                     input.pendingGradient = nil
                     into?.makeUniqueContiguous()
                     accumulate(grad, &into)
-                    precondition(into?.shape ?? node.inputShapes[0] == node.inputShapes[0],
+                    check(into?.shape ?? node.inputShapes[0] == node.inputShapes[0],
                                  "Tensor.backward: op '\(node.op)' accumulated a gradient of shape \(into?.shape ?? []) for input of shape \(node.inputShapes[0])")
                     input.pendingGradient = into?.detached()
                     node.release()
                     continue
                 }
                 let inputGrads = backward(grad)
-                precondition(inputGrads.count == node.inputs.count,
+                check(inputGrads.count == node.inputs.count,
                              "Tensor.backward: op '\(node.op)' returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
                 for (i, input) in node.inputs.enumerated() {
                     guard let input, let g = inputGrads[i] else { continue }
-                    precondition(g.shape == node.inputShapes[i],
+                    check(g.shape == node.inputShapes[i],
                                  "Tensor.backward: op '\(node.op)' returned gradient of shape \(g.shape) for input \(i) of shape \(node.inputShapes[i])")
                     if var existing = input.pendingGradient {
                         input.pendingGradient = nil
