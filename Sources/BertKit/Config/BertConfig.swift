@@ -264,10 +264,26 @@ public struct BertConfig: Codable, Equatable, Sendable {
         } catch let error as BertError {
             throw BertError.malformedFile(path: url.path, reason: error.description)
         } catch let error as DecodingError {
-            throw BertError.malformedFile(path: url.path, reason: Self.describe(error))
+            throw BertError.malformedFile(path: url.path, reason: Self.integerFieldProblem(data) ?? Self.describe(error))
         } catch {
             throw BertError.malformedFile(path: url.path, reason: "not a valid JSON config")
         }
+    }
+
+    /// Foundation's decoder calls a number that does not fit an `Int` (1e30, 3.5, 2^64) "not
+    /// valid JSON"; this names the field instead, or returns nil.
+    static func integerFieldProblem(_ data: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        let integers: [CodingKeys] = [.vocabSize, .hiddenSize, .numHiddenLayers, .numAttentionHeads, .intermediateSize,
+                                      .maxPositionEmbeddings, .typeVocabSize, .padTokenId, .numLabels]
+        for key in integers {
+            guard let value = object[key.rawValue] as? NSNumber else { continue }
+            let double = value.doubleValue
+            if double.rounded() != double || abs(double) >= 0x1p63 {
+                return "\(key.rawValue) must be an integer, got \(value)"
+            }
+        }
+        return nil
     }
 
     /// A decoding failure in words, naming the field: no Foundation error domains or codes.
