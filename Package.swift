@@ -61,6 +61,9 @@ let package = Package(
                     path: "Tests/BertKitTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "ParityTestingTests", dependencies: ["ParityTesting", "BertKit", "TensorCore"],
                     path: "Tests/ParityTestingTests", resources: [.copy("Fixtures")]),
+        // Test helper: runs a TensorCore op with mismatched shapes in a child process, so a test
+        // can read the message a release build prints (CheckedFailureTests).
+        .executableTarget(name: "CheckProbe", dependencies: ["TensorCore"], path: "Tests/CheckProbe"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,13 +34,32 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--\(n) must be positive, got \(v)")
         }
         guard hidden % heads == 0 else { throw ValidationError("--hidden must be a multiple of --heads") }
+        for (flag, value, field) in [("--layers", layers, "num_hidden_layers"), ("--hidden", hidden, "hidden_size"),
+                                     ("--heads", heads, "num_attention_heads"),
+                                     ("--intermediate", intermediate, "intermediate_size"), ("--vocab", vocab, "vocab_size")] {
+            try FlagLimits.range(flag, value, 1...BertConfig.limit(field))
+        }
+        try FlagLimits.range("--batch", batch, 1...FlagLimits.maxBatch)
+        try FlagLimits.range("--seq", seq, 1...FlagLimits.maxSequence)
+        try FlagLimits.range("--steps", steps, 1...FlagLimits.maxSteps)
+        do { try config.validate() } catch { throw ValidationError("\(error)") }
+        // What one step keeps alive, roughly: per layer about 24 floats per token and hidden unit
+        // (activations, their gradients) and the attention probabilities.
+        try FlagLimits.fits("the activations (--batch × --seq × --hidden × --layers)",
+                            floats: [batch, seq, hidden, layers, 24])
+        try FlagLimits.fits("the attention probabilities (--batch × --heads × --seq² × --layers)",
+                            floats: [batch, heads, seq, seq, layers, 2])
+    }
+
+    var config: BertConfig {
+        BertConfig(vocabSize: vocab, hiddenSize: hidden, numHiddenLayers: layers,
+                   numAttentionHeads: heads, intermediateSize: intermediate,
+                   maxPositionEmbeddings: max(512, seq))
     }
 
     func run() throws {
         useFastBLASKernels()
-        let config = BertConfig(vocabSize: vocab, hiddenSize: hidden, numHiddenLayers: layers,
-                                numAttentionHeads: heads, intermediateSize: intermediate,
-                                maxPositionEmbeddings: max(512, seq))
+        let config = self.config
         var rng = RandomGenerator(seed: 0)
         let ids = IntTensor((0..<(batch * seq)).map { _ in rng.nextInt(below: vocab) }, shape: [batch, seq])
         let input = try BertInput(inputIds: ids, config: config)

@@ -30,7 +30,9 @@ struct EncodeCommand: ParsableCommand {
             throw ValidationError("--pooling must be cls or mean, got \(pooling)")
         }
         if let m = maxLength, m < 2 { throw ValidationError("--max-length must be at least 2, got \(m)") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard (1...(1 << 16)).contains(batchSize) else {
+            throw ValidationError("--batch-size must be in 1...65536, got \(batchSize)")
+        }
     }
 
     func run() throws {

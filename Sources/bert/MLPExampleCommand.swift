@@ -19,6 +19,12 @@ struct MLPExampleCommand: ParsableCommand {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard hidden > 0 else { throw ValidationError("--hidden must be positive, got \(hidden)") }
         guard points > 1 else { throw ValidationError("--points must be at least 2, got \(points)") }
+        try FlagLimits.range("--steps", steps, 1...FlagLimits.maxSteps)
+        try FlagLimits.range("--hidden", hidden, 1...(1 << 16))
+        try FlagLimits.range("--points", points, 2...(1 << 24))
+        // Weights [hidden, hidden] plus activations and gradients [3 × points, hidden], a few times.
+        try FlagLimits.fits("the hidden layer (--hidden²)", floats: [hidden, hidden, 4])
+        try FlagLimits.fits("the activations (--points × 3 × --hidden)", floats: [points, 3, hidden, 8])
     }
 
     func run() throws {

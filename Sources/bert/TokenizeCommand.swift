@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TensorCore
 import Tokenization
 
 /// `bert tokenize`: standard input lines → one JSON object per line, HF-exact, on all cores.
@@ -11,7 +12,7 @@ struct TokenizeCommand: ParsableCommand {
             Lines are split on the "\\n" byte only ("\\r", U+0085 and U+2028 are text). Offsets count \
             Unicode code points of the line (of each side for --pairs); special tokens are at [0,0]. \
             Invalid UTF-8 becomes U+FFFD. Truncation and padding declared in tokenizer.json are \
-            ignored: nothing is truncated unless --max-length is given.
+            ignored: nothing is truncated unless --max-length is given.             Output streams to standard output as lines are encoded, so a line that fails (say,             truncation that cannot be satisfied) stops the command with exit status 1 after the             lines before it were written; with --output FILE the file appears only when every             line succeeded (written to a temporary file, then renamed).
             """)
 
     @Option(name: .customLong("vocab"), help: "A vocab.txt (uncased unless --cased).")
@@ -31,6 +32,9 @@ struct TokenizeCommand: ParsableCommand {
 
     @Flag(help: "Each line is first<TAB>second.")
     var pairs = false
+
+    @Option(help: "Write to this file instead of standard output; nothing is left behind on failure.")
+    var output: String?
 
     func validate() throws {
         if (vocabulary == nil) == (tokenizerFile == nil) {
@@ -68,7 +72,17 @@ struct TokenizeCommand: ParsableCommand {
             Truncation(maxLength: $0, strategy: truncation.flatMap(Truncation.Strategy.init(rawValue:)) ?? .longestFirst)
         }
         let encoder = JSONLinesEncoder(tokenizer: tokenizer, pairs: pairs)
-        try StreamLines.run(encoder: encoder)
+        guard let output else {
+            try StreamLines.run(encoder: encoder, write: StreamLines.writeAll)
+            return
+        }
+        do {
+            try AtomicFile.write(to: output) { sink in
+                try StreamLines.run(encoder: encoder) { try sink.write($0) }
+            }
+        } catch let error as FileWriteError {
+            throw CLIError(message: error.description)
+        }
     }
 }
 
@@ -78,7 +92,7 @@ struct TokenizeCommand: ParsableCommand {
 enum StreamLines {
     static let blockSize = 8 << 20
 
-    static func run(encoder: JSONLinesEncoder) throws {
+    static func run(encoder: JSONLinesEncoder, write: (UnsafeRawBufferPointer) throws -> Void) throws {
         var capacity = blockSize * 2
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -112,7 +126,7 @@ enum StreamLines {
             if cut == 0 { continue }
             do {
                 line += try encoder.encode(UnsafeBufferPointer(start: buffer, count: cut), firstLine: line) {
-                    try writeAll($0)
+                    try write($0)
                 }
             } catch let error as JSONLinesEncoder.LineError {
                 throw CLIError(message: "standard input \(error)")

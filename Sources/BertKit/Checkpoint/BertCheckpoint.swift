@@ -90,13 +90,21 @@ public enum BertCheckpoint {
         return out
     }
 
-    /// Writes `config.json` (with `architectures`) and `model.safetensors` into `directory`
-    /// (created if needed), each atomically, so `transformers` `from_pretrained` loads it.
+    /// Writes `config.json` (with `architectures`) and `model.safetensors` into `directory`,
+    /// so `transformers` `from_pretrained` loads it.
+    ///
+    /// Both files are first written completely into a staging directory next to `directory`.
+    /// A new `directory` is then that staging directory renamed into place (one atomic step);
+    /// into an existing directory (other files in it are kept) the two files are renamed in,
+    /// weights first. Any failure before that point leaves the previous pair untouched and no
+    /// staging directory behind.
+    /// - Throws: `BertError.cannotWrite` naming the path and the system's reason.
     public static func save(_ model: any Module, config: BertConfig, architecture: String, to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var c = config
-        c.architectures = [architecture]
-        try writeSafetensors(stateDict(model), to: directory.appendingPathComponent("model.safetensors"))
-        try c.write(to: directory.appendingPathComponent("config.json"))
+        try CheckpointDirectoryWriter(directory).write { staging in
+            var c = config
+            c.architectures = [architecture]
+            try writeSafetensors(stateDict(model), to: staging.appendingPathComponent("model.safetensors"))
+            try c.write(to: staging.appendingPathComponent("config.json"))
+        }
     }
 }

@@ -35,6 +35,6 @@ public func writeSafetensors(_ tensors: [String: Tensor], to url: URL, metadata:
     var writer = SafetensorsWriter(metadata: metadata)
     for (name, t) in tensors { writer.add(name, t) }
     do { try writer.write(to: url.path) } catch {
-        throw BertError.malformedFile(path: url.path, reason: "cannot be written: \(error)")
+        throw BertError.cannotWrite(path: url.path, reason: "\(error)")
     }
 }

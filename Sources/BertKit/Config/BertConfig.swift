@@ -1,4 +1,6 @@
 import Foundation
+import TensorCore
+import Tokenization
 
 /// How positions enter the attention: HF `position_embedding_type`.
 public enum PositionEmbeddingType: String, Codable, Sendable, CaseIterable {
@@ -59,7 +61,7 @@ public struct BertConfig: Codable, Equatable, Sendable {
     public var numLabels: Int {
         get { id2label.count }
         set {
-            id2label = Dictionary(uniqueKeysWithValues: (0..<newValue).map { ($0, "LABEL_\($0)") })
+            id2label = Dictionary(uniqueKeysWithValues: (0..<Swift.max(newValue, 0)).map { ($0, "LABEL_\($0)") })
             label2id = Dictionary(uniqueKeysWithValues: id2label.map { ($1, $0) })
         }
     }
@@ -169,6 +171,10 @@ public struct BertConfig: Codable, Equatable, Sendable {
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
         id2label = [:]
         label2id = [:]
+        let statedLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
+        if let n = statedLabels, !(0...Self.limit("num_labels")).contains(n) {
+            throw BertError.invalidConfig("num_labels must be an integer in 0...\(Self.limit("num_labels")), got \(n)")
+        }
         if let raw = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
             var map: [Int: String] = [:]
             for (k, v) in raw {
@@ -180,11 +186,11 @@ public struct BertConfig: Codable, Equatable, Sendable {
             }
             id2label = map
             label2id = try c.decodeIfPresent([String: Int].self, forKey: .label2id)
-                ?? Dictionary(uniqueKeysWithValues: map.map { ($1, $0) })
+                ?? Dictionary(map.map { ($1, $0) }, uniquingKeysWith: { Swift.max($0, $1) })  // a repeated name: the last id, as HF
         } else {
-            numLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels) ?? 2
+            numLabels = statedLabels ?? 2
         }
-        if let n = try c.decodeIfPresent(Int.self, forKey: .numLabels), n != id2label.count {
+        if let n = statedLabels, n != id2label.count {
             numLabels = n
         }
         try validate()
@@ -218,7 +224,7 @@ public struct BertConfig: Codable, Equatable, Sendable {
     /// Checks the sizes make a valid model; throws `BertError.invalidConfig` otherwise.
     public func validate() throws {
         func positive(_ v: Int, _ name: String) throws {
-            if v <= 0 { throw BertError.invalidConfig("\(name) must be positive, got \(v)") }
+            if v <= 0 { throw BertError.invalidConfig("\(name) must be a positive integer, got \(v)") }
         }
         try positive(vocabSize, "vocab_size")
         try positive(hiddenSize, "hidden_size")
@@ -240,34 +246,80 @@ public struct BertConfig: Codable, Equatable, Sendable {
                           ("classifier_dropout", classifierDropout ?? 0)] where !(0..<1).contains(p) {
             throw BertError.invalidConfig("\(name) must be in [0, 1), got \(p)")
         }
+        try validateSizes()
     }
 
-    /// Reads an HF `config.json`; errors name the file and the problem.
+    /// Reads an HF `config.json`; errors name the file and the problem (the field, for a value
+    /// of the wrong type or out of range). Special files (FIFOs, devices) are refused unopened.
     public init(contentsOf url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw BertError.missingFile(path: url.path)
         }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw BertError.malformedFile(path: url.path, reason: "cannot be read: \(error.localizedDescription)")
+        do { data = try InputFile.read(url) } catch {
+            throw BertError.malformedFile(path: url.path, reason: "cannot be read: \(error.reason)")
         }
         do {
             self = try JSONDecoder().decode(BertConfig.self, from: data)
         } catch let error as BertError {
             throw BertError.malformedFile(path: url.path, reason: error.description)
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
-            let key = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-            throw BertError.malformedFile(path: url.path, reason: "\(key): \(ctx.debugDescription)")
+        } catch let error as DecodingError {
+            throw BertError.malformedFile(path: url.path, reason: Self.integerFieldProblem(data) ?? Self.describe(error))
         } catch {
-            throw BertError.malformedFile(path: url.path, reason: "not a valid JSON config (\(error))")
+            throw BertError.malformedFile(path: url.path, reason: "not a valid JSON config")
+        }
+    }
+
+    /// Foundation's decoder calls a number that does not fit an `Int` (1e30, 3.5, 2^64) "not
+    /// valid JSON"; this names the field instead, or returns nil.
+    static func integerFieldProblem(_ data: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        let integers: [CodingKeys] = [.vocabSize, .hiddenSize, .numHiddenLayers, .numAttentionHeads, .intermediateSize,
+                                      .maxPositionEmbeddings, .typeVocabSize, .padTokenId, .numLabels]
+        for key in integers {
+            guard let value = object[key.rawValue] as? NSNumber else { continue }
+            let double = value.doubleValue
+            if double.rounded() != double || abs(double) >= 0x1p63 {
+                return "\(key.rawValue) must be an integer, got \(value)"
+            }
+        }
+        return nil
+    }
+
+    /// A decoding failure in words, naming the field: no Foundation error domains or codes.
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            let expected = type == Int.self ? "an integer" : type == Double.self ? "a number"
+                : type == Bool.self ? "true or false" : type == String.self ? "a string" : "\(type)"
+            return "\(field(context)) must be \(expected)"
+        case let .keyNotFound(key, context):
+            return "\(field(context).isEmpty ? "" : field(context) + ".")\(key.stringValue) is missing"
+        case let .dataCorrupted(context) where !context.codingPath.isEmpty:
+            return "\(field(context)): \(context.debugDescription)"
+        case .dataCorrupted:
+            return "not valid JSON (check for a missing comma, quote or brace, or a file that is not UTF-8)"
+        @unknown default:
+            return "not a valid JSON config"
         }
     }
 
     /// Writes an HF-readable `config.json` atomically (temporary file, then rename).
+    /// - Throws: `BertError.cannotWrite` naming the file and the system's reason.
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try data.write(to: url, options: .atomic)
+        let data: Data
+        do { data = try encoder.encode(self) } catch {
+            throw BertError.cannotWrite(path: url.path, reason: "cannot encode the config (\(error))")
+        }
+        do {
+            try AtomicFile.write(to: url.path) { sink in try sink.write(Array(data)) }
+        } catch let error as FileWriteError {
+            throw BertError.cannotWrite(path: url.path, reason: "\(error.operation) failed: \(error.message)")
+        }
     }
 }

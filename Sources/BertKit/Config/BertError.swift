@@ -18,6 +18,8 @@ public enum BertError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidInput(String)
     /// A strict checkpoint load found missing, unexpected or wrong-shape keys.
     case checkpointMismatch(CheckpointReport)
+    /// A file or directory could not be written; nothing partial is left behind.
+    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum BertError: Error, CustomStringConvertible, Equatable, Sendable {
         case .invalidConfig(let message): return "invalid BERT config: \(message)"
         case .invalidInput(let message): return "invalid model input: \(message)"
         case .checkpointMismatch(let report): return "checkpoint does not match the model: \(report)"
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
     }
 }

@@ -28,9 +28,15 @@ extension BertModel {
         let limit = min(maxLength ?? config.maxPositionEmbeddings, config.maxPositionEmbeddings)
         guard limit >= 2 else { throw BertError.invalidInput("maxLength \(limit) leaves no room for [CLS] and [SEP]") }
         var t = tokenizer
-        t.truncation = Truncation(maxLength: limit)
+        t.truncation = nil
         t.padding = nil
-        let ids = try t.encodeBatch(texts).map(\.ids)
+        // Long texts are cut to a prefix with the same first `limit` tokens before tokenizing.
+        var capped = texts
+        for i in capped.indices where capped[i].utf8.count > limit * PrefixBeforeTokenizing.bytesPerToken {
+            capped[i] = try PrefixBeforeTokenizing.prefix(of: capped[i], limit: limit, tokenizer: t)
+        }
+        t.truncation = Truncation(maxLength: limit)
+        let ids = try t.encodeBatch(capped).map(\.ids)
         return try sentenceEmbeddings(ids, pooling: pooling, normalize: normalize, batchSize: batchSize)
     }
 

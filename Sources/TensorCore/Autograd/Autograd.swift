@@ -28,7 +28,7 @@ extension Tensor {
         result.node = GradNode(op: op, inputs: inputs.map(\.node), inputShapes: inputs.map(\.shape),
                                shape: output.shape) { g, sink in
             let gradients = backward(g)
-            precondition(gradients.count == count,
+            check(gradients.count == count,
                          "Tensor.backward: op '\(op)' returned \(gradients.count) gradients for \(count) inputs")
             for (i, gi) in gradients.enumerated() { sink.add(gi, toInput: i) }
         }
@@ -73,7 +73,7 @@ extension Tensor {
     /// loss.backward()
     /// ```
     public func backward() {
-        precondition(count == 1, "Tensor.backward: needs a one-element tensor, got shape \(shape); use backward(gradient:)")
+        check(count == 1, "Tensor.backward: needs a one-element tensor, got shape \(shape); use backward(gradient:)")
         backward(gradient: Tensor.ones(shape))
     }
 
@@ -86,9 +86,9 @@ extension Tensor {
     /// uses it has been propagated, not at the end of the pass.
     public func backward(gradient: Tensor) {
         guard let root = node else {
-            preconditionFailure("Tensor.backward: tensor of shape \(shape) does not require gradients (no parameter reaches it, or it was computed under withNoGrad)")
+            checkFailure("Tensor.backward: tensor of shape \(shape) does not require gradients (no parameter reaches it, or it was computed under withNoGrad)")
         }
-        precondition(gradient.shape == shape,
+        check(gradient.shape == shape,
                      "Tensor.backward: gradient shape \(gradient.shape) differs from tensor shape \(shape)")
         withNoGrad {
             let order = GradNode.topologicalOrder(from: root)
@@ -98,7 +98,7 @@ extension Tensor {
                 if let grad = node.pendingGradient {
                     node.pendingGradient = nil
                     guard let propagate = node.propagate else {
-                        preconditionFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
+                        checkFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
                     }
                     propagate(grad, GradientSink(node: node))
                 }

@@ -100,7 +100,7 @@ struct GradientSink: @unchecked Sendable {
         input.pendingGradient = nil
         body(&pending)
         if let pending {
-            precondition(pending.shape == node.inputShapes[i],
+            check(pending.shape == node.inputShapes[i],
                          "Tensor.backward: op '\(node.op)' sent a gradient of shape \(pending.shape) to input \(i) of shape \(node.inputShapes[i])")
             input.pendingGradient = pending.detached()
         }

@@ -32,7 +32,7 @@ public func gradientCheck(_ module: any Module, loss: () -> Tensor, epsilon: Flo
     let named = module.namedParameters().filter { $0.1.requiresGrad }
     module.zeroGrad()
     let value = loss()
-    precondition(value.count == 1, "gradientCheck(module:loss:): the loss must be a scalar, got shape \(value.shape)")
+    check(value.count == 1, "gradientCheck(module:loss:): the loss must be a scalar, got shape \(value.shape)")
     value.backward()
     var rng = RandomGenerator(seed: seed)
     var probes: [GradientProbe] = []

@@ -40,7 +40,9 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// - Throws: ``SafetensorsError`` naming the file and the problem.
     public init(path: String) throws(SafetensorsError) {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer; it is
+        // then refused below as not a regular file (the flag changes nothing for regular files).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw Self.ioError(path, "open") }
         defer { close(fd) }
         var status = stat()
@@ -179,7 +181,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         case .int8: return Int(source.load(fromByteOffset: i, as: Int8.self))
         case .uint8: return Int(source.load(fromByteOffset: i, as: UInt8.self))
         case .bool: return source.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0
-        default: preconditionFailure("SafetensorsFile: \(dtype.rawValue) is not an integer dtype")
+        default: checkFailure("SafetensorsFile: \(dtype.rawValue) is not an integer dtype")
         }
     }
 

@@ -96,16 +96,21 @@ struct SafetensorsHeader {
         }
         var shape: [Int] = []
         var elements = 1
+        // The product of the non-zero dimensions bounds every stride: [0, 2^32, 2^32] holds no
+        // element but its strides would still overflow, so it is refused too.
+        var strideBound = 1
         for dimension in shapeValues {
             guard let d = dimension.unsignedInteger, d <= UInt64(Int.max) else {
                 throw .invalidField(path: path, tensor: name, field: "shape",
                                     detail: "dimensions must be non-negative integers")
             }
             let (product, overflow) = elements.multipliedReportingOverflow(by: Int(d))
-            guard !overflow else {
+            let (bound, strideOverflow) = strideBound.multipliedReportingOverflow(by: Swift.max(Int(d), 1))
+            guard !overflow, !strideOverflow else {
                 throw .invalidField(path: path, tensor: name, field: "shape", detail: "element count overflows")
             }
             elements = product
+            strideBound = bound
             shape.append(Int(d))
         }
         guard case let .array(offsetValues) = try field("data_offsets"), offsetValues.count == 2,

@@ -38,7 +38,7 @@ public struct SafetensorsWriter {
 
     /// Adds a `F32` tensor from row-major `floats` of the given `shape`.
     public mutating func add(_ name: String, floats: [Float], shape: [Int]) {
-        precondition(shape.reduce(1, *) == floats.count,
+        check(shape.reduce(1, *) == floats.count,
                      "SafetensorsWriter.add: \(floats.count) values do not fit shape \(shape)")
         entries.append(Entry(name: name, dtype: .float32, shape: shape, count: floats.count, payload: .floats(floats)))
     }
@@ -52,7 +52,7 @@ public struct SafetensorsWriter {
 
     /// Adds an `I64` tensor from row-major `ints` of the given `shape`.
     public mutating func add(_ name: String, ints: [Int], shape: [Int]) {
-        precondition(shape.reduce(1, *) == ints.count,
+        check(shape.reduce(1, *) == ints.count,
                      "SafetensorsWriter.add: \(ints.count) values do not fit shape \(shape)")
         entries.append(Entry(name: name, dtype: .int64, shape: shape, count: ints.count, payload: .ints(ints)))
     }

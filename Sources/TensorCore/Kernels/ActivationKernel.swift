@@ -41,7 +41,7 @@ enum ActivationKernel: Sendable {
         switch self {
         case .gelu: ck_gelu_forward_inplace(x, Int64(n))
         case .geluTanh: ck_gelu_tanh_forward_inplace(x, Int64(n))
-        default: preconditionFailure("forwardInPlace: no in-place variant for \(self)")
+        default: checkFailure("forwardInPlace: no in-place variant for \(self)")
         }
     }
 

@@ -28,7 +28,7 @@ enum ElementwiseKernel {
     /// `op(x; parameter)` written through `out`'s layout (same shape as `x`). `out` must own its
     /// memory exclusively; this bypasses copy-on-write.
     static func unary(_ op: Int, _ x: Tensor, into out: Tensor, parameter: Float = 0) {
-        precondition(x.shape == out.shape, "unary kernel: shapes \(x.shape) and \(out.shape) differ")
+        check(x.shape == out.shape, "unary kernel: shapes \(x.shape) and \(out.shape) differ")
         let px = x.baseAddress, po = out.baseAddress
         let code = Int32(op)
         StridedLoop.forEachRun(shape: x.shape, out.strides, x.strides, x.strides, parallel: true) { run in

@@ -80,7 +80,7 @@ enum Gemm {
     static func batched(_ aIn: Tensor, _ bIn: Tensor, into c: Tensor, beta betaIn: Float) {
         let a = blasReadable(aIn), b = blasReadable(bIn)
         let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-        precondition(b.shape[b.rank - 2] == k && c.shape[c.rank - 2] == m && c.shape[c.rank - 1] == n,
+        check(b.shape[b.rank - 2] == k && c.shape[c.rank - 2] == m && c.shape[c.rank - 1] == n,
                      "matmul: shapes \(aIn.shape) and \(bIn.shape) do not multiply into \(c.shape)")
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2)), cBatch = Array(c.shape.dropLast(2))
         let fullBatch = Tensor.broadcastShapes(Tensor.broadcastShapes(aBatch, bBatch, op: "matmul"), cBatch, op: "matmul")

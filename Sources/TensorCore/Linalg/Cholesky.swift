@@ -18,7 +18,7 @@ extension Linalg {
         var factor = try MatrixBatch.checked(a, op: op)
         for b in 0..<factor.count {
             let info = factor.withMatrix(b) { Lapack.potrf(n: n, a: $0) }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .notPositiveDefinite)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .notPositiveDefinite)
             for j in 1..<n { for i in 0..<j { factor[b, i, j] = 0 } }   // clear the strict upper triangle
         }
         let l = factor.tensor()  // […, n, n]
@@ -46,7 +46,7 @@ extension Linalg {
     public static func choleskySolve(_ b: Tensor, factor: Tensor) throws(LinalgError) -> Tensor {
         let op = "linalg.cholesky_solve"
         let n = squareSize(factor, op: op)
-        precondition(b.rank >= 2 && b.shape[b.rank - 2] == n,
+        check(b.rank >= 2 && b.shape[b.rank - 2] == n,
                      "\(op): right-hand side of shape \(b.shape) does not fit factors of shape \(factor.shape)")
         let (l, b) = broadcastBatch(factor, b, op: op)
         let factors = try MatrixBatch.checked(l, op: op)
@@ -73,7 +73,7 @@ extension Linalg {
         var l = factors
         for i in 0..<factors.count {
             let info = l.withMatrix(i) { lp in x.withMatrix(i) { Lapack.potrs(n: factors.rows, nrhs: rhs.cols, l: lp, b: $0) } }
-            precondition(info == 0, "cholesky_solve: LAPACK potrs rejected argument \(-info) (internal error)")
+            check(info == 0, "cholesky_solve: LAPACK potrs rejected argument \(-info) (internal error)")
         }
         return x
     }

@@ -45,7 +45,7 @@ extension Linalg {
         var w = VectorBatch(batchShape: work.batchShape, length: n)
         for b in 0..<work.count {
             let info = work.withMatrix(b) { ap in w.withVector(b) { Lapack.syevd(n: n, vectors: vectors, a: ap, w: $0) } }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .noConvergence)
         }
         return (w.tensor(), vectors ? work.tensor() : Tensor.zeros([0]))
     }

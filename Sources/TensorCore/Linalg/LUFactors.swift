@@ -29,7 +29,7 @@ struct LUFactors: Sendable {
         for b in 0..<lu.count {
             var p: [LapackInt] = []
             let status = lu.withMatrix(b) { Lapack.getrf(m: n, n: n, a: $0, pivots: &p) }
-            precondition(status >= 0, "LUFactors: LAPACK getrf rejected argument \(-status) (internal error)")
+            check(status >= 0, "LUFactors: LAPACK getrf rejected argument \(-status) (internal error)")
             pivots.append(p)
             info.append(status)
         }
@@ -44,7 +44,7 @@ struct LUFactors: Sendable {
 
     /// `A⁻¹ B` (or `A⁻ᵀ B` when `transpose`) for each matrix, `rhs` `[…, n, k]` with the same batch.
     func solve(transpose: Bool, _ rhs: MatrixBatch) -> MatrixBatch {
-        precondition(rhs.count == lu.count && rhs.rows == n, "LUFactors.solve: right-hand side does not match")
+        check(rhs.count == lu.count && rhs.rows == n, "LUFactors.solve: right-hand side does not match")
         var x = rhs
         var factors = lu
         for b in 0..<lu.count {

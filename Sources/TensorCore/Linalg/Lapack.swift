@@ -5,7 +5,7 @@ typealias LapackInt = Int32
 
 /// The LAPACK call layer: one thin wrapper per LAPACKE routine the linear-algebra ops use,
 /// always column-major Float64 with leading dimension = rows. Each returns LAPACK's `info`;
-/// ``check(_:op:batchIndex:kind:)`` turns a positive one into a ``LinalgError``. A negative
+/// ``verify(_:op:batchIndex:kind:)`` turns a positive one into a ``LinalgError``. A negative
 /// `info` means this layer passed an illegal argument, a bug, so it stops with a precondition.
 enum Lapack {
     private static let layout = Int32(LAPACK_COL_MAJOR)
@@ -13,8 +13,8 @@ enum Lapack {
     private static func int(_ n: Int) -> LapackInt { LapackInt(n) }
 
     /// Throws `kind` for a positive `info`; accepts 0; stops on a negative one.
-    static func check(_ info: Int, op: String, batchIndex: Int, kind: LinalgError.Kind) throws(LinalgError) {
-        precondition(info >= 0, "\(op): LAPACK rejected argument \(-info) (internal error)")
+    static func verify(_ info: Int, op: String, batchIndex: Int, kind: LinalgError.Kind) throws(LinalgError) {
+        check(info >= 0, "\(op): LAPACK rejected argument \(-info) (internal error)")
         if info > 0 { throw LinalgError(op: op, kind: kind, batchIndex: batchIndex, info: info) }
     }
 
@@ -38,7 +38,7 @@ enum Lapack {
                       b: UnsafeMutablePointer<Double>) {
         let info = LAPACKE_dgetrs(layout, char(transpose ? "T" : "N"), int(n), int(nrhs), lu, int(Swift.max(n, 1)),
                                   pivots, b, int(Swift.max(n, 1)))
-        precondition(info == 0, "getrs: LAPACK rejected argument \(-info) (internal error)")
+        check(info == 0, "getrs: LAPACK rejected argument \(-info) (internal error)")
     }
 
     /// Cholesky factor `L` of the lower triangle of `a` [n, n], in place (the strict upper

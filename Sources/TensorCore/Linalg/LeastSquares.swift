@@ -43,7 +43,7 @@ extension Linalg {
         if isVectorRightHandSide(a, b) {
             return try lstsq(a, b.unsqueeze(axis: -1), rcond: rcond).squeeze(axis: -1)
         }
-        precondition(b.rank >= 2 && b.shape[b.rank - 2] == m,
+        check(b.rank >= 2 && b.shape[b.rank - 2] == m,
                      "\(op): right-hand side of shape \(b.shape) does not fit matrices of shape \(a.shape)")
         let (a, b) = broadcastBatch(a, b, op: op)
         let tolerance = Double(rcond ?? Float.ulpOfOne * Float(Swift.max(m, n)))
@@ -56,7 +56,7 @@ extension Linalg {
         for i in 0..<work.count {
             for j in 0..<k { for r in 0..<m { padded[i, r, j] = rhs[i, r, j] } }
             let status = work.withMatrix(i) { ap in padded.withMatrix(i) { Lapack.gelsd(m: m, n: n, nrhs: k, a: ap, b: $0, rcond: tolerance) } }
-            try Lapack.check(status.info, op: op, batchIndex: i, kind: .noConvergence)
+            try Lapack.verify(status.info, op: op, batchIndex: i, kind: .noConvergence)
             for j in 0..<k { for r in 0..<n { solution[i, r, j] = padded[i, r, j] } }
         }
         let x = solution.tensor()  // […, n, k]
@@ -78,7 +78,7 @@ extension Linalg {
         var s = [Double](repeating: 0, count: k)
         for b in 0..<work.count {
             let info = work.withMatrix(b) { Lapack.gesdd(m: m, n: n, a: $0, s: &s, u: &u, vt: &vt) }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .noConvergence)
             let cutoff = rtol * (s.first ?? 0)
             for i in 0..<k {                                     // rows of Vᵀ scaled by 1/s (or 0)
                 let scale = s[i] > cutoff ? 1 / s[i] : 0

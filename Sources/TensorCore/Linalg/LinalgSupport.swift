@@ -24,14 +24,14 @@ public enum Linalg {}
 extension Linalg {
     /// Size `n` of the square matrices of `a` `[…, n, n]`; stops (programmer error) otherwise.
     static func squareSize(_ a: Tensor, op: String) -> Int {
-        precondition(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2] && a.shape[a.rank - 1] > 0,
+        check(a.rank >= 2 && a.shape[a.rank - 1] == a.shape[a.rank - 2] && a.shape[a.rank - 1] > 0,
                      "\(op): needs square matrices [..., n, n] with n ≥ 1, got shape \(a.shape)")
         return a.shape[a.rank - 1]
     }
 
     /// Checks `a` is `[…, m, n]` with m, n ≥ 1 and returns (m, n).
     static func matrixSize(_ a: Tensor, op: String) -> (m: Int, n: Int) {
-        precondition(a.rank >= 2 && a.shape[a.rank - 1] > 0 && a.shape[a.rank - 2] > 0,
+        check(a.rank >= 2 && a.shape[a.rank - 1] > 0 && a.shape[a.rank - 2] > 0,
                      "\(op): needs matrices [..., m, n] with m, n ≥ 1, got shape \(a.shape)")
         return (a.shape[a.rank - 2], a.shape[a.rank - 1])
     }

@@ -25,7 +25,7 @@ struct MatrixBatch {
 
     /// The matrices of `t` (shape `[…, rows, cols]`, any strides), widened to Float64.
     init(_ t: Tensor) {
-        precondition(t.rank >= 2, "MatrixBatch: needs a tensor of rank ≥ 2, got shape \(t.shape)")
+        check(t.rank >= 2, "MatrixBatch: needs a tensor of rank ≥ 2, got shape \(t.shape)")
         let rows = t.shape[t.rank - 2], cols = t.shape[t.rank - 1]
         self.init(batchShape: Array(t.shape.dropLast(2)), rows: rows, cols: cols)
         let source = t.toArray()

@@ -24,10 +24,10 @@ extension Linalg {
         var tau = [Double](repeating: 0, count: k)
         for b in 0..<work.count {
             let info = work.withMatrix(b) { Lapack.geqrf(m: m, n: n, a: $0, tau: &tau) }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .noConvergence)
             for j in 0..<n { for i in 0...Swift.min(j, k - 1) { rBatch[b, i, j] = work[b, i, j] } }
             let formed = work.withMatrix(b) { Lapack.orgqr(m: m, k: k, a: $0, tau: tau) }
-            try Lapack.check(formed, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(formed, op: op, batchIndex: b, kind: .noConvergence)
             for j in 0..<k { for i in 0..<m { qBatch[b, i, j] = work[b, i, j] } }
         }
         let q = qBatch.tensor(), r = rBatch.tensor()  // […, m, k], […, k, n]

@@ -54,7 +54,7 @@ extension Linalg {
             let info = work.withMatrix(b) { ap in
                 s.withVector(b) { sp in u.withMatrix(b) { up in vt.withMatrix(b) { Lapack.gesdd(m: m, n: n, a: ap, s: sp, u: up, vt: $0) } } }
             }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .noConvergence)
         }
         return (u.tensor(), s.tensor(), vt.tensor())
     }
@@ -66,7 +66,7 @@ extension Linalg {
         var s = VectorBatch(batchShape: work.batchShape, length: Swift.min(m, n))
         for b in 0..<work.count {
             let info = work.withMatrix(b) { ap in s.withVector(b) { Lapack.gesddValues(m: m, n: n, a: ap, s: $0) } }
-            try Lapack.check(info, op: op, batchIndex: b, kind: .noConvergence)
+            try Lapack.verify(info, op: op, batchIndex: b, kind: .noConvergence)
         }
         return s.tensor()
     }

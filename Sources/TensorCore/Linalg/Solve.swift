@@ -14,7 +14,7 @@ extension Linalg {
         if isVectorRightHandSide(a, b) {
             return try solve(a, b.unsqueeze(axis: -1)).squeeze(axis: -1)
         }
-        precondition(b.rank >= 2 && b.shape[b.rank - 2] == n,
+        check(b.rank >= 2 && b.shape[b.rank - 2] == n,
                      "\(op): right-hand side of shape \(b.shape) does not fit matrices of shape \(a.shape)")
         let (a, b) = broadcastBatch(a, b, op: op)
         let factors = try LUFactors(a, op: op)

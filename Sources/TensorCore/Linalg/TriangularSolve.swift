@@ -10,7 +10,7 @@ extension Linalg {
         let trans = left ? transpose : !transpose
         let factor = MatrixBatch(t)
         var x = MatrixBatch(rhs)
-        precondition(factor.count == x.count && factor.rows == x.rows,
+        check(factor.count == x.count && factor.rows == x.rows,
                      "triangularSolve: shapes \(t.shape) and \(b.shape) do not match")
         var factors = factor
         let n = factor.rows, nrhs = x.cols

@@ -26,11 +26,11 @@ public struct Whitening: Sendable {
     ///     N vectors has rank at most N − 1, and directions past it would divide by zero).
     /// - Throws: ``LinalgError`` when the SVD fails (e.g. NaN in `vectors`).
     public init(fitting vectors: Tensor, components: Int? = nil) throws(LinalgError) {
-        precondition(vectors.rank == 2 && vectors.shape[0] >= 2,
+        check(vectors.rank == 2 && vectors.shape[0] >= 2,
                      "Whitening: needs vectors [N, d] with N ≥ 2, got shape \(vectors.shape)")
         let count = vectors.shape[0], dimension = vectors.shape[1]
         let k = components ?? Swift.min(dimension, count - 1)
-        precondition(k >= 1 && k <= dimension, "Whitening: components \(k) must be in 1...\(dimension)")
+        check(k >= 1 && k <= dimension, "Whitening: components \(k) must be in 1...\(dimension)")
         let mean = vectors.mean(axis: 0)                                       // [d]
         let centered = vectors - mean                                          // [N, d]
         let covariance = centered.transposed().matmul(centered) / Float(count) // [d, d]

@@ -24,7 +24,7 @@ public final class Dropout: TrainingModeModule {
 
     /// A dropout layer with an explicit seed.
     public init(probability: Float, seed: UInt64) {
-        precondition(probability >= 0 && probability <= 1, "Dropout: probability \(probability) is outside [0, 1]")
+        check(probability >= 0 && probability <= 1, "Dropout: probability \(probability) is outside [0, 1]")
         self.probability = probability
         self.generator = RandomGenerator(seed: seed)
     }

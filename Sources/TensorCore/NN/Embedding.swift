@@ -36,10 +36,10 @@ public final class Embedding: Module {
     ///   - generator: the random stream to draw from.
     public init(count: Int, dimension: Int, paddingIndex: Int? = nil,
                 initialization: Initialization = .normal(std: 1), generator: inout RandomGenerator) {
-        precondition(count > 0 && dimension > 0,
+        check(count > 0 && dimension > 0,
                      "Embedding: count and dimension must be positive, got \(count) × \(dimension)")
         if let paddingIndex {
-            precondition(paddingIndex >= 0 && paddingIndex < count,
+            check(paddingIndex >= 0 && paddingIndex < count,
                          "Embedding: paddingIndex \(paddingIndex) out of range 0..<\(count)")
         }
         var table: Tensor
@@ -63,9 +63,9 @@ public final class Embedding: Module {
     /// A table around an existing parameter (e.g. loaded from a checkpoint); its padding row
     /// is used as is.
     public init(weight: Parameter, paddingIndex: Int? = nil) {
-        precondition(weight.shape.count == 2, "Embedding: weight must be [count, dimension], got \(weight.shape)")
+        check(weight.shape.count == 2, "Embedding: weight must be [count, dimension], got \(weight.shape)")
         if let paddingIndex {
-            precondition(paddingIndex >= 0 && paddingIndex < weight.shape[0],
+            check(paddingIndex >= 0 && paddingIndex < weight.shape[0],
                          "Embedding: paddingIndex \(paddingIndex) out of range for weight \(weight.shape)")
         }
         self.weight = weight

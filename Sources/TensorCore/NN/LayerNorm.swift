@@ -19,7 +19,7 @@ public final class LayerNorm: Module {
 
     /// A layer with weight 1 and bias 0.
     public init(dimension: Int, eps: Float = 1e-5) {
-        precondition(dimension > 0, "LayerNorm: dimension must be positive, got \(dimension)")
+        check(dimension > 0, "LayerNorm: dimension must be positive, got \(dimension)")
         self.weight = Parameter(Tensor.ones([dimension]), name: "weight")
         self.bias = Parameter(Tensor.zeros([dimension]), name: "bias")
         self.eps = eps
@@ -28,7 +28,7 @@ public final class LayerNorm: Module {
 
     /// A layer around existing parameters (e.g. loaded from a checkpoint).
     public init(weight: Parameter, bias: Parameter, eps: Float = 1e-5) {
-        precondition(weight.shape.count == 1 && bias.shape == weight.shape,
+        check(weight.shape.count == 1 && bias.shape == weight.shape,
                      "LayerNorm: weight \(weight.shape) and bias \(bias.shape) must be equal 1-D shapes")
         self.weight = weight
         self.bias = bias

@@ -38,7 +38,7 @@ public final class Linear: Module {
     ///   - generator: the random stream to draw from.
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true,
                 initialization: Initialization = .kaimingUniform, generator: inout RandomGenerator) {
-        precondition(inFeatures > 0 && outFeatures > 0,
+        check(inFeatures > 0 && outFeatures > 0,
                      "Linear: features must be positive, got in \(inFeatures) out \(outFeatures)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
@@ -66,9 +66,9 @@ public final class Linear: Module {
 
     /// A layer around existing parameters (e.g. loaded from a checkpoint).
     public init(weight: Parameter, bias: Parameter?) {
-        precondition(weight.shape.count == 2, "Linear: weight must be [out, in], got \(weight.shape)")
+        check(weight.shape.count == 2, "Linear: weight must be [out, in], got \(weight.shape)")
         if let bias {
-            precondition(bias.shape == [weight.shape[0]], "Linear: bias shape \(bias.shape) does not match weight \(weight.shape)")
+            check(bias.shape == [weight.shape[0]], "Linear: bias shape \(bias.shape) does not match weight \(weight.shape)")
         }
         self.weight = weight
         self.bias = bias

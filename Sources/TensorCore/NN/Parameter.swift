@@ -77,7 +77,7 @@ public final class Parameter: @unchecked Sendable {
 
     /// Adds a backward gradient into `grad`.
     func accumulate(_ gradient: Tensor) {
-        precondition(gradient.shape == value.shape,
+        check(gradient.shape == value.shape,
                      "Parameter.accumulate: gradient shape \(gradient.shape) differs from parameter '\(name)' shape \(value.shape)")
         if grad == nil {
             grad = gradient.isContiguous ? gradient.detached() : gradient.contiguousValues().detached()

@@ -37,11 +37,11 @@ extension Tensor {
         dropout: Float = 0, seed: UInt64 = 0, keepProbabilities: Bool = false
     ) -> (output: Tensor, probabilities: Tensor?) {
         let op = "scaledDotProductAttention"
-        precondition(query.rank == 4 && key.rank == 4 && value.rank == 4,
+        check(query.rank == 4 && key.rank == 4 && value.rank == 4,
                      "\(op): needs [B, A, T, d] operands, got shapes \(query.shape), \(key.shape), \(value.shape)")
         let (b, a, tq, d) = (query.shape[0], query.shape[1], query.shape[2], query.shape[3])
         let tk = key.shape[2]
-        precondition(key.shape == [b, a, tk, d] && value.shape == key.shape,
+        check(key.shape == [b, a, tk, d] && value.shape == key.shape,
                      "\(op): query \(query.shape), key \(key.shape) and value \(value.shape) do not match")
         let needsGrad = Tensor.needsGradient(query, key, value)
         let run = AttentionRun(q: query.detached().unitLastStride(), k: key.detached().unitLastStride(),
@@ -80,7 +80,7 @@ extension Tensor {
         dropout: Float = 0, seed: UInt64 = 0, keepProbabilities: Bool = false
     ) -> (output: Tensor, probabilities: Tensor?) {
         let op = "scaledDotProductAttention(packed:)"
-        precondition(packed.rank == 3 && heads > 0 && packed.shape[2] % (3 * heads) == 0,
+        check(packed.rank == 3 && heads > 0 && packed.shape[2] % (3 * heads) == 0,
                      "\(op): needs [B, T, 3·heads·d], got shape \(packed.shape) for \(heads) heads")
         let (b, t, a) = (packed.shape[0], packed.shape[1], heads)
         let d = packed.shape[2] / (3 * heads)
@@ -149,8 +149,8 @@ private final class AttentionRun: @unchecked Sendable {
     /// q: [B, A, Tq, d], k and v: [B, A, Tk, d], detached, unit last stride.
     init(q: Tensor, k: Tensor, v: Tensor, mask: Tensor?, scale: Float?, dropout: Float, seed: UInt64,
          keepProbabilities: Bool, needsGrad: Bool, op: String) {
-        precondition(dropout >= 0 && dropout <= 1, "\(op): dropout \(dropout) is outside [0, 1]")
-        precondition(mask.map { !$0.requiresGrad } ?? true, "\(op): the mask must not require gradients")
+        check(dropout >= 0 && dropout <= 1, "\(op): dropout \(dropout) is outside [0, 1]")
+        check(mask.map { !$0.requiresGrad } ?? true, "\(op): the mask must not require gradients")
         let (b, a, tq, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
         let tk = k.shape[2]
         let scores = [b, a, tq, tk]

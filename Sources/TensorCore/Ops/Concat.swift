@@ -8,11 +8,11 @@ extension Tensor {
     /// let both = Tensor.concat([a, b], axis: 1)   // [B, Ta + Tb, H]
     /// ```
     public static func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concat: needs at least one tensor")
+        check(!tensors.isEmpty, "concat: needs at least one tensor")
         let first = tensors[0]
         let a = first.normalizedAxis(axis, op: "concat")
         for t in tensors {
-            precondition(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+            check(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
                          "concat: shape \(t.shape) does not match shape \(first.shape) outside axis \(a)")
         }
         let sizes = tensors.map { $0.shape[a] }
@@ -50,13 +50,13 @@ extension Tensor {
     /// let batch = Tensor.stack([x0, x1, x2], axis: 0)   // [3, ...]
     /// ```
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stack: needs at least one tensor")
+        check(!tensors.isEmpty, "stack: needs at least one tensor")
         let shape = tensors[0].shape
         for t in tensors {
-            precondition(t.shape == shape, "stack: shape \(t.shape) differs from shape \(shape)")
+            check(t.shape == shape, "stack: shape \(t.shape) differs from shape \(shape)")
         }
         let a = axis < 0 ? axis + shape.count + 1 : axis
-        precondition(a >= 0 && a <= shape.count, "stack: axis \(axis) out of range for shape \(shape)")
+        check(a >= 0 && a <= shape.count, "stack: axis \(axis) out of range for shape \(shape)")
         return concat(tensors.map { $0.unsqueeze(axis: a) }, axis: a)
     }
 
@@ -68,7 +68,7 @@ extension Tensor {
     /// ```
     public func split(sizes: [Int], axis: Int) -> [Tensor] {
         let a = normalizedAxis(axis, op: "split")
-        precondition(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
+        check(sizes.allSatisfy { $0 >= 0 } && sizes.reduce(0, +) == shape[a],
                      "split: sizes \(sizes) do not add up to \(shape[a]) (axis \(a) of shape \(shape))")
         var start = 0
         return sizes.map { size in

@@ -31,13 +31,13 @@ public enum LossReduction: Sendable, Equatable {
 /// ```
 public func crossEntropy(logits: Tensor, targets: IntTensor, ignoreIndex: Int = -100,
                          reduction: LossReduction = .mean) -> Tensor {
-    precondition(logits.rank >= 1, "crossEntropy: logits need a class axis, got shape \(logits.shape) (targets shape \(targets.shape))")
+    check(logits.rank >= 1, "crossEntropy: logits need a class axis, got shape \(logits.shape) (targets shape \(targets.shape))")
     let classes = logits.shape[logits.rank - 1]
     let rows = classes == 0 ? 0 : logits.count / classes
-    precondition(targets.count == rows, "crossEntropy: targets shape \(targets.shape) does not match logits shape \(logits.shape) (\(rows) rows)")
+    check(targets.count == rows, "crossEntropy: targets shape \(targets.shape) does not match logits shape \(logits.shape) (\(rows) rows)")
     var counted = 0
     for t in targets.values where t != ignoreIndex {
-        precondition(t >= 0 && t < classes, "crossEntropy: target \(t) out of range 0..<\(classes) (logits shape \(logits.shape), ignoreIndex \(ignoreIndex))")
+        check(t >= 0 && t < classes, "crossEntropy: target \(t) out of range 0..<\(classes) (logits shape \(logits.shape), ignoreIndex \(ignoreIndex))")
         counted += 1
     }
     let x = logits.detached().contiguous()

@@ -21,7 +21,7 @@ extension Tensor {
     /// ```
     public func dropout(probability: Float, generator: inout RandomGenerator,
                         training: Bool = true) -> Tensor {
-        precondition(probability >= 0 && probability <= 1,
+        check(probability >= 0 && probability <= 1,
                      "dropout: probability \(probability) is outside [0, 1] (input shape \(shape))")
         guard training, probability > 0 else { return self }
         let seed = generator.next()

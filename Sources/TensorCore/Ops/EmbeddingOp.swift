@@ -16,10 +16,10 @@ extension Tensor {
     /// ```
     public func indexSelect(axis: Int, indices: IntTensor) -> Tensor {
         let a = normalizedAxis(axis, op: "indexSelect")
-        precondition(indices.rank == 1, "indexSelect: indices must be 1-D, got shape \(indices.shape) (input shape \(shape))")
+        check(indices.rank == 1, "indexSelect: indices must be 1-D, got shape \(indices.shape) (input shape \(shape))")
         let size = shape[a]
         for i in indices.values {
-            precondition(i >= 0 && i < size, "indexSelect: index \(i) out of range 0..<\(size) on axis \(a) of shape \(shape)")
+            check(i >= 0 && i < size, "indexSelect: index \(i) out of range 0..<\(size) on axis \(a) of shape \(shape)")
         }
         let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
@@ -62,7 +62,7 @@ extension Tensor {
                                  indices: [Int], skip: Int?, shape: [Int], into target: Tensor? = nil) -> Tensor {
         let out: Tensor
         if let target {
-            precondition(target.shape == shape && target.isContiguous, "scatterAddBlocks: target \(target.shape) is not a contiguous \(shape)")
+            check(target.shape == shape && target.isContiguous, "scatterAddBlocks: target \(target.shape) is not a contiguous \(shape)")
             out = target
         } else {
             out = Tensor.empty(shape)
@@ -109,13 +109,13 @@ extension Tensor {
 /// let h = embedding(weight: table.value, indices: ids, paddingIndex: 0)   // [B, T, H]
 /// ```
 public func embedding(weight: Tensor, indices: IntTensor, paddingIndex: Int? = nil) -> Tensor {
-    precondition(weight.rank == 2, "embedding: weight must be [count, dimension], got shape \(weight.shape) (indices shape \(indices.shape))")
+    check(weight.rank == 2, "embedding: weight must be [count, dimension], got shape \(weight.shape) (indices shape \(indices.shape))")
     let count = weight.shape[0], dimension = weight.shape[1]
     if let paddingIndex {
-        precondition(paddingIndex >= 0 && paddingIndex < count, "embedding: paddingIndex \(paddingIndex) out of range for weight shape \(weight.shape)")
+        check(paddingIndex >= 0 && paddingIndex < count, "embedding: paddingIndex \(paddingIndex) out of range for weight shape \(weight.shape)")
     }
     for i in indices.values {
-        precondition(i >= 0 && i < count, "embedding: index \(i) out of range for weight shape \(weight.shape) (indices shape \(indices.shape))")
+        check(i >= 0 && i < count, "embedding: index \(i) out of range for weight shape \(weight.shape) (indices shape \(indices.shape))")
     }
     let out = Tensor.gatherBlocks(from: weight.detached().contiguous(), outer: 1, size: count,
                                   inner: dimension, indices: indices.values, skip: paddingIndex,

@@ -5,7 +5,7 @@ import CKernels
 extension Tensor {
     private func extremum(_ code: Int, _ name: String, axes: [Int], keepDim: Bool) -> Tensor {
         let set = normalizedAxes(axes, op: name)
-        precondition(set.allSatisfy { shape[$0] > 0 }, "\(name): cannot reduce an empty axis of shape \(shape)")
+        check(set.allSatisfy { shape[$0] > 0 }, "\(name): cannot reduce an empty axis of shape \(shape)")
         if set.isEmpty { return self }
         let kept = ElementwiseKernel.reduce(code, self, axes: set)    // keep-dim shape
         let out = keepDim ? kept : kept.reshape(reducedShape(set, keepDim: false))
@@ -53,7 +53,7 @@ extension Tensor {
     public func argmax(axis: Int, keepDim: Bool = false) -> IntTensor {
         let ax = normalizedAxis(axis, op: "argmax")
         let n = shape[ax]
-        precondition(n > 0, "argmax: axis \(axis) of shape \(shape) is empty")
+        check(n > 0, "argmax: axis \(axis) of shape \(shape) is empty")
         var outShape = shape
         outShape[ax] = 1
         let outCount = outShape.reduce(1, *)

@@ -14,12 +14,12 @@ extension Tensor {
     /// ```
     public func gather(axis: Int, indices: IntTensor) -> Tensor {
         let a = normalizedAxis(axis, op: "gather")
-        precondition(indices.rank == rank, "gather: indices rank \(indices.rank) (shape \(indices.shape)) differs from input shape \(shape)")
+        check(indices.rank == rank, "gather: indices rank \(indices.rank) (shape \(indices.shape)) differs from input shape \(shape)")
         for d in 0..<rank where d != a {
-            precondition(indices.shape[d] <= shape[d], "gather: indices shape \(indices.shape) exceeds input shape \(shape) on axis \(d)")
+            check(indices.shape[d] <= shape[d], "gather: indices shape \(indices.shape) exceeds input shape \(shape) on axis \(d)")
         }
         for i in indices.values {
-            precondition(i >= 0 && i < shape[a], "gather: index \(i) out of range 0..<\(shape[a]) on axis \(a) of shape \(shape)")
+            check(i >= 0 && i < shape[a], "gather: index \(i) out of range 0..<\(shape[a]) on axis \(a) of shape \(shape)")
         }
         let sourceOffsets = Tensor.gatherOffsets(indexShape: indices.shape, indices: indices.values,
                                                  axis: a, strides: strides)

@@ -30,19 +30,19 @@ extension Tensor {
     /// let h = attentionOutput.layerNorm(adding: hidden, weight: gamma, bias: beta, eps: 1e-12)  // [B, T, H]
     /// ```
     public func layerNorm(adding residual: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
-        precondition(residual.shape == shape,
+        check(residual.shape == shape,
                      "layerNorm(adding:): residual shape \(residual.shape) differs from input shape \(shape)")
         return layerNorm(residual: residual, weight: weight, bias: bias, eps: eps)
     }
 
     private func layerNorm(residual: Tensor?, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
-        precondition(rank > 0, "layerNorm: needs at least one dimension, got shape \(shape)")
+        check(rank > 0, "layerNorm: needs at least one dimension, got shape \(shape)")
         let n = shape[rank - 1]
         if let weight {
-            precondition(weight.shape == [n], "layerNorm: weight shape \(weight.shape) does not match input shape \(shape) (expected [\(n)])")
+            check(weight.shape == [n], "layerNorm: weight shape \(weight.shape) does not match input shape \(shape) (expected [\(n)])")
         }
         if let bias {
-            precondition(bias.shape == [n], "layerNorm: bias shape \(bias.shape) does not match input shape \(shape) (expected [\(n)])")
+            check(bias.shape == [n], "layerNorm: bias shape \(bias.shape) does not match input shape \(shape) (expected [\(n)])")
         }
         let rows = n == 0 ? 0 : count / n
         var inputs = [self]

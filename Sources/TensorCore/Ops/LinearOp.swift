@@ -13,11 +13,11 @@ extension Tensor {
     /// let y = Tensor.linear(x, weight: w, bias: b)     // [B, T, in] → [B, T, out]
     /// ```
     public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        precondition(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
+        check(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],
                      "linear: input shape \(x.shape) does not match weight shape \(weight.shape) ([out, in])")
         let outFeatures = weight.shape[0], inFeatures = weight.shape[1]
         if let bias {
-            precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) does not match weight shape \(weight.shape)")
+            check(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) does not match weight shape \(weight.shape)")
         }
         let leading = Array(x.shape.dropLast())
         let rows = leading.reduce(1, *)

@@ -11,7 +11,7 @@ import Foundation
 /// let loss = mseLoss(predictions, labels)   // regression head
 /// ```
 public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) -> Tensor {
-    precondition(input.shape == target.shape, "mseLoss: input shape \(input.shape) differs from target shape \(target.shape)")
+    check(input.shape == target.shape, "mseLoss: input shape \(input.shape) differs from target shape \(target.shape)")
     let diff = input - target
     let squared = diff * diff
     switch reduction {
@@ -35,7 +35,7 @@ public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction 
 /// ```
 public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor,
                                          reduction: LossReduction = .mean) -> Tensor {
-    precondition(logits.shape == targets.shape, "binaryCrossEntropyWithLogits: logits shape \(logits.shape) differs from targets shape \(targets.shape)")
+    check(logits.shape == targets.shape, "binaryCrossEntropyWithLogits: logits shape \(logits.shape) differs from targets shape \(targets.shape)")
     let x = logits.detached().contiguous(), y = targets.detached().contiguous()
     let n = x.count
     let px = UnsafePointer(x.baseAddress), py = UnsafePointer(y.baseAddress)

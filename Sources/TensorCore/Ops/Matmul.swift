@@ -10,13 +10,13 @@ extension Tensor {
     /// let scores = q.matmul(k.transposed())      // [B, H, T, D] × [B, H, D, T]
     /// ```
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(rank >= 1 && other.rank >= 1,
+        check(rank >= 1 && other.rank >= 1,
                      "matmul: needs operands of rank ≥ 1, got shapes \(shape) and \(other.shape)")
         if rank == 1 { return unsqueeze(axis: 0).matmul(other).squeeze(axis: -2) }
         if other.rank == 1 { return matmul(other.unsqueeze(axis: 1)).squeeze(axis: -1) }
         let m = shape[rank - 2], k = shape[rank - 1]
         let k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
-        precondition(k == k2, "matmul: inner dimensions differ for shapes \(shape) and \(other.shape)")
+        check(k == k2, "matmul: inner dimensions differ for shapes \(shape) and \(other.shape)")
         let batch = Tensor.broadcastShapes(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: "matmul")
         let out = Tensor.empty(batch + [m, n])
         Gemm.batched(self, other, into: out, beta: 0)

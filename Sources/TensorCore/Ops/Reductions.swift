@@ -4,7 +4,7 @@ import CKernels
 extension Tensor {
     func normalizedAxes(_ axes: [Int], op: String) -> Set<Int> {
         let set = Set(axes.map { normalizedAxis($0, op: op) })
-        precondition(set.count == axes.count, "\(op): repeated axis in \(axes) for shape \(shape)")
+        check(set.count == axes.count, "\(op): repeated axis in \(axes) for shape \(shape)")
         return set
     }
 
@@ -59,12 +59,12 @@ extension Tensor {
     /// ```
     public func sumToShape(_ target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(target.count <= rank, "sumToShape: cannot reduce shape \(shape) to \(target)")
+        check(target.count <= rank, "sumToShape: cannot reduce shape \(shape) to \(target)")
         let lead = rank - target.count
         var axes: [Int] = Array(0..<lead)
         for (i, n) in target.enumerated() {
             let axis = lead + i
-            precondition(n == shape[axis] || n == 1, "sumToShape: cannot reduce shape \(shape) to \(target)")
+            check(n == shape[axis] || n == 1, "sumToShape: cannot reduce shape \(shape) to \(target)")
             if n == 1 && shape[axis] != 1 { axes.append(axis) }
         }
         return sum(axes: axes, keepDim: true).reshape(target)

@@ -37,7 +37,7 @@ extension Tensor {
         forward: @escaping (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64, Int64) -> Void,
         backward: @escaping (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64, Int64) -> Void
     ) -> Tensor {
-        precondition(rank > 0, "\(op): needs at least one dimension, got shape \(shape)")
+        check(rank > 0, "\(op): needs at least one dimension, got shape \(shape)")
         let a = normalizedAxis(axis, op: op)
         // Order that puts `a` last, and its inverse.
         let order = Array(0..<rank).filter { $0 != a } + [a]

@@ -51,7 +51,7 @@ extension Tensor {
     public func maskedFill(mask: Tensor, value: Float) -> Tensor {
         let target = shape
         let broadcast = Tensor.broadcastShapes(mask.shape, target, op: "maskedFill")
-        precondition(broadcast == target, "maskedFill: mask shape \(mask.shape) does not broadcast to input shape \(target)")
+        check(broadcast == target, "maskedFill: mask shape \(mask.shape) does not broadcast to input shape \(target)")
         let m = mask.detached().expand(to: target).contiguous()
         let x = detached().contiguous()
         let out = Tensor.empty(target)

@@ -81,9 +81,9 @@ public class Adam: Optimizer {
 ///     p ← p − (lr / (1 − β1ᵗ))·m / (√v / √(1 − β2ᵗ) + ε)
 enum AdamUpdate {
     static func checkArguments(_ name: String, betas: (Double, Double), epsilon: Double) {
-        precondition((0..<1).contains(betas.0) && (0..<1).contains(betas.1),
+        check((0..<1).contains(betas.0) && (0..<1).contains(betas.1),
                      "\(name): betas must be in [0, 1), got \(betas)")
-        precondition(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
+        check(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
     }
 
     static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool,

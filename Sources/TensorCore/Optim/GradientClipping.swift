@@ -54,7 +54,7 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: D
 public func gradientClipCoefficient(_ parameters: [Parameter], maxNorm: Double, normType: Double = 2)
     -> (norm: Float, coefficient: Float)
 {
-    precondition(normType >= 1, "clipGradNorm: normType must be ≥ 1 or infinity, got \(normType)")
+    check(normType >= 1, "clipGradNorm: normType must be ≥ 1 or infinity, got \(normType)")
     let withGradient = parameters.filter { $0.grad != nil }
     guard !withGradient.isEmpty else { return (0, 1) }
     let norms = withGradient.map { parameter in

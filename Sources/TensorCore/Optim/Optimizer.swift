@@ -101,7 +101,7 @@ extension Parameter {
     /// parameter gets a fresh copy first, so that tensor does not change.
     func withValueAndGradient(_ gradient: Tensor,
                               _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
-        precondition(gradient.shape == value.shape,
+        check(gradient.shape == value.shape,
                      "Optimizer: gradient shape \(gradient.shape) differs from parameter '\(name)' shape \(value.shape)")
         guard gradient.count > 0 else { return }
         gradient.withUnsafeBufferPointer { grad in

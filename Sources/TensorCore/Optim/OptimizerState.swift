@@ -8,7 +8,7 @@ public final class OptimizerBuffer: @unchecked Sendable {
 
     /// Allocates `count` zeros.
     public init(count: Int) {
-        precondition(count >= 0, "OptimizerBuffer: negative count \(count)")
+        check(count >= 0, "OptimizerBuffer: negative count \(count)")
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride,
                                                    alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
@@ -50,7 +50,7 @@ public final class ParameterState: @unchecked Sendable {
     /// The buffer `name`, created as `count` zeros on first use.
     public func buffer(_ name: String, count: Int) -> OptimizerBuffer {
         if let existing = buffers[name] {
-            precondition(existing.count == count,
+            check(existing.count == count,
                          "ParameterState: buffer \(name) has \(existing.count) elements, parameter has \(count)")
             return existing
         }

@@ -81,10 +81,10 @@ public struct ParameterGroup {
     static func validate(_ groups: [ParameterGroup], optimizer: String) {
         var seen = Set<ObjectIdentifier>()
         for (index, group) in groups.enumerated() {
-            precondition(group.names.count == group.parameters.count,
+            check(group.names.count == group.parameters.count,
                          "\(optimizer): group \(index) has \(group.names.count) names for \(group.parameters.count) parameters")
             for (name, parameter) in zip(group.names, group.parameters) {
-                precondition(seen.insert(ObjectIdentifier(parameter)).inserted,
+                check(seen.insert(ObjectIdentifier(parameter)).inserted,
                              "\(optimizer): parameter '\(name)' appears in more than one group")
             }
         }

@@ -38,8 +38,8 @@ public final class SGD: Optimizer {
     ///   - dampening: dampening for momentum (default 0).
     ///   - nesterov: enables Nesterov momentum (default false).
     public init(_ groups: [ParameterGroup], momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
-        precondition(momentum >= 0, "SGD: invalid momentum \(momentum)")
-        precondition(!nesterov || (momentum > 0 && dampening == 0),
+        check(momentum >= 0, "SGD: invalid momentum \(momentum)")
+        check(!nesterov || (momentum > 0 && dampening == 0),
                      "SGD: Nesterov momentum requires a momentum and zero dampening")
         ParameterGroup.validate(groups, optimizer: "SGD")
         parameterGroups = groups

@@ -73,7 +73,7 @@ public struct RandomGenerator: Codable, Sendable, Equatable {
 
     /// Uniform integer in `0..<bound` without modulo bias (Lemire's method).
     public mutating func nextInt(below bound: Int) -> Int {
-        precondition(bound > 0, "RandomGenerator.nextInt: bound must be positive, got \(bound)")
+        check(bound > 0, "RandomGenerator.nextInt: bound must be positive, got \(bound)")
         let b = UInt64(bound)
         var product = next().multipliedFullWidth(by: b)
         if product.low < b {

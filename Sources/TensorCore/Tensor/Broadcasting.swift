@@ -12,7 +12,7 @@ extension Tensor {
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            precondition(da == db || da == 1 || db == 1,
+            check(da == db || da == 1 || db == 1,
                          "\(op): shapes \(a) and \(b) cannot be broadcast together")
             result[i] = da == 1 ? db : da
         }
@@ -21,12 +21,12 @@ extension Tensor {
 
     /// Strides that read this tensor as if it had `target` shape (stride 0 on broadcast axes).
     func broadcastStrides(to target: [Int], op: String) -> [Int] {
-        precondition(target.count >= rank, "\(op): cannot broadcast shape \(shape) to \(target)")
+        check(target.count >= rank, "\(op): cannot broadcast shape \(shape) to \(target)")
         var result = [Int](repeating: 0, count: target.count)
         let lead = target.count - rank
         for axis in 0..<rank {
             let n = shape[axis]
-            precondition(n == target[lead + axis] || n == 1,
+            check(n == target[lead + axis] || n == 1,
                          "\(op): cannot broadcast shape \(shape) to \(target)")
             result[lead + axis] = n == 1 ? 0 : strides[axis]
         }
@@ -37,13 +37,13 @@ extension Tensor {
     static func resolveShape(_ shape: [Int], count: Int, op: String) -> [Int] {
         var result = shape
         let inferred = shape.indices.filter { shape[$0] == -1 }
-        precondition(inferred.count <= 1, "\(op): more than one -1 in \(shape)")
+        check(inferred.count <= 1, "\(op): more than one -1 in \(shape)")
         let known = shape.filter { $0 != -1 }.reduce(1, *)
         if let axis = inferred.first {
-            precondition(known > 0 && count % known == 0, "\(op): cannot reshape \(count) elements to \(shape)")
+            check(known > 0 && count % known == 0, "\(op): cannot reshape \(count) elements to \(shape)")
             result[axis] = count / known
         }
-        precondition(result.allSatisfy { $0 >= 0 } && result.reduce(1, *) == count,
+        check(result.allSatisfy { $0 >= 0 } && result.reduce(1, *) == count,
                      "\(op): cannot reshape \(count) elements to \(shape)")
         return result
     }

@@ -12,7 +12,7 @@ public struct IntTensor: Sendable, Equatable, CustomStringConvertible {
 
     /// A tensor over `values` (their count must equal the product of `shape`).
     public init(_ values: [Int], shape: [Int]) {
-        precondition(values.count == shape.reduce(1, *),
+        check(values.count == shape.reduce(1, *),
                      "IntTensor.init: \(values.count) values do not fill shape \(shape)")
         self.shape = shape
         self.values = values
@@ -50,10 +50,10 @@ public struct IntTensor: Sendable, Equatable, CustomStringConvertible {
     }
 
     private func flatIndex(_ indices: [Int]) -> Int {
-        precondition(indices.count == shape.count, "IntTensor.subscript: \(indices.count) indices for shape \(shape)")
+        check(indices.count == shape.count, "IntTensor.subscript: \(indices.count) indices for shape \(shape)")
         var flat = 0
         for (axis, index) in indices.enumerated() {
-            precondition(index >= 0 && index < shape[axis], "IntTensor.subscript: index \(indices) out of bounds for shape \(shape)")
+            check(index >= 0 && index < shape[axis], "IntTensor.subscript: index \(indices) out of bounds for shape \(shape)")
             flat = flat * shape[axis] + index
         }
         return flat

@@ -27,16 +27,16 @@ public struct Tensor: @unchecked Sendable {
 
     /// A view of `storage` with an explicit layout.
     public init(shape: [Int], strides: [Int], offset: Int, storage: TensorStorage) {
-        precondition(shape.count == strides.count,
+        check(shape.count == strides.count,
                      "Tensor.init: shape \(shape) and strides \(strides) differ in rank")
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor.init: negative dimension in \(shape)")
+        check(shape.allSatisfy { $0 >= 0 }, "Tensor.init: negative dimension in \(shape)")
         if shape.allSatisfy({ $0 > 0 }) {
             var lastIndex = offset
             for (size, stride) in zip(shape, strides) {
-                precondition(stride >= 0, "Tensor.init: negative stride in \(strides)")
+                check(stride >= 0, "Tensor.init: negative stride in \(strides)")
                 lastIndex += (size - 1) * stride
             }
-            precondition(offset >= 0 && lastIndex < storage.count,
+            check(offset >= 0 && lastIndex < storage.count,
                          "Tensor.init: layout shape \(shape) strides \(strides) offset \(offset) exceeds storage of \(storage.count)")
         }
         self.shape = shape
@@ -55,7 +55,7 @@ public struct Tensor: @unchecked Sendable {
     /// `shape`).
     public init(_ values: [Float], shape: [Int]) {
         let count = shape.reduce(1, *)
-        precondition(values.count == count,
+        check(values.count == count,
                      "Tensor.init: \(values.count) values do not fill shape \(shape) (\(count) elements)")
         let storage = values.withUnsafeBufferPointer { TensorStorage(copying: $0) }
         self.init(shape: shape, storage: storage)
@@ -110,7 +110,7 @@ public struct Tensor: @unchecked Sendable {
     /// Normalises a possibly negative axis (`-1` = last) against `rank`.
     func normalizedAxis(_ axis: Int, op: String) -> Int {
         let a = axis < 0 ? axis + rank : axis
-        precondition(a >= 0 && a < rank, "\(op): axis \(axis) out of range for shape \(shape)")
+        check(a >= 0 && a < rank, "\(op): axis \(axis) out of range for shape \(shape)")
         return a
     }
 }

@@ -8,7 +8,7 @@ extension Tensor {
     /// var out = Tensor.empty([B, N])
     /// ```
     public static func empty(_ shape: [Int]) -> Tensor {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor.empty: negative dimension in \(shape)")
+        check(shape.allSatisfy { $0 >= 0 }, "Tensor.empty: negative dimension in \(shape)")
         return Tensor(shape: shape, storage: TensorStorage(count: shape.reduce(1, *)))
     }
 
@@ -36,7 +36,7 @@ extension Tensor {
     /// Tensor.arange(1, 2, step: 0.25)
     /// ```
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "Tensor.arange: step must not be 0")
+        check(step != 0, "Tensor.arange: step must not be 0")
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let t = empty([n])
         for i in 0..<n { t.baseAddress[i] = start + Float(i) * step }

@@ -9,7 +9,7 @@ extension Tensor {
 
     /// The only element of a one-element tensor.
     public var item: Float {
-        precondition(count == 1, "Tensor.item: tensor of shape \(shape) has \(count) elements, not 1")
+        check(count == 1, "Tensor.item: tensor of shape \(shape) has \(count) elements, not 1")
         return baseAddress[0]
     }
 
@@ -56,10 +56,10 @@ extension Tensor {
     }
 
     func elementOffset(_ indices: [Int], op: String) -> Int {
-        precondition(indices.count == rank, "Tensor.\(op): \(indices.count) indices for shape \(shape)")
+        check(indices.count == rank, "Tensor.\(op): \(indices.count) indices for shape \(shape)")
         var result = 0
         for (axis, index) in indices.enumerated() {
-            precondition(index >= 0 && index < shape[axis],
+            check(index >= 0 && index < shape[axis],
                          "Tensor.\(op): index \(indices) out of bounds for shape \(shape)")
             result += index * strides[axis]
         }
@@ -69,7 +69,7 @@ extension Tensor {
     /// Makes the storage uniquely owned (and contiguous when asked) before an in-place write.
     mutating func prepareForWrite(op: String, needContiguous: Bool) {
         if let node, !node.isLeaf {
-            preconditionFailure("Tensor.\(op): refusing to write into the output of recorded op '\(node.op)' (shape \(shape)); call detached() first or compute under withNoGrad")
+            checkFailure("Tensor.\(op): refusing to write into the output of recorded op '\(node.op)' (shape \(shape)); call detached() first or compute under withNoGrad")
         }
         let hasBroadcast = zip(shape, strides).contains { $0 > 1 && $1 == 0 }
         if isKnownUniquelyReferenced(&storage) && !hasBroadcast && (!needContiguous || isContiguous) {

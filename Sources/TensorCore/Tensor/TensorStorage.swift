@@ -18,7 +18,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Allocates `count` uninitialised floats (from the pool when a freed block fits).
     public init(count: Int) {
-        precondition(count >= 0, "TensorStorage: negative count \(count)")
+        check(count >= 0, "TensorStorage: negative count \(count)")
         let bucket = BufferPool.bucket(for: count)
         self.bucket = bucket
         self.count = count

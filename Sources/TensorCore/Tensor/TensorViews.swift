@@ -40,7 +40,7 @@ extension Tensor {
     /// ```
     public func permute(_ axes: [Int]) -> Tensor {
         let normalized = axes.map { normalizedAxis($0, op: "permute") }
-        precondition(normalized.count == rank && Set(normalized).count == rank,
+        check(normalized.count == rank && Set(normalized).count == rank,
                      "permute: axes \(axes) are not a permutation for shape \(shape)")
         if normalized == Array(0..<rank) { return self }
         var inverseAxes = [Int](repeating: 0, count: rank)
@@ -70,7 +70,7 @@ extension Tensor {
     /// ```
     public func narrow(axis: Int, start: Int, length: Int) -> Tensor {
         let ax = normalizedAxis(axis, op: "narrow")
-        precondition(start >= 0 && length >= 0 && start + length <= shape[ax],
+        check(start >= 0 && length >= 0 && start + length <= shape[ax],
                      "narrow: range \(start)..<\(start + length) out of bounds for axis \(axis) of shape \(shape)")
         var newShape = shape
         newShape[ax] = length
@@ -104,7 +104,7 @@ extension Tensor {
     /// Removes dimension `axis`, which must have size 1. A view.
     public func squeeze(axis: Int) -> Tensor {
         let ax = normalizedAxis(axis, op: "squeeze")
-        precondition(shape[ax] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
+        check(shape[ax] == 1, "squeeze: axis \(axis) of shape \(shape) is not 1")
         var newShape = shape, newStrides = strides
         newShape.remove(at: ax)
         newStrides.remove(at: ax)
@@ -126,7 +126,7 @@ extension Tensor {
     /// result). A view.
     public func unsqueeze(axis: Int) -> Tensor {
         let ax = axis < 0 ? axis + rank + 1 : axis
-        precondition(ax >= 0 && ax <= rank, "unsqueeze: axis \(axis) out of range for shape \(shape)")
+        check(ax >= 0 && ax <= rank, "unsqueeze: axis \(axis) out of range for shape \(shape)")
         var newShape = shape, newStrides = strides
         newShape.insert(1, at: ax)
         newStrides.insert(ax < rank ? strides[ax] * shape[ax] : 1, at: ax)
@@ -138,7 +138,7 @@ extension Tensor {
     /// Merges dimensions `startAxis...endAxis` into one.
     public func flatten(startAxis: Int = 0, endAxis: Int = -1) -> Tensor {
         let s = normalizedAxis(startAxis, op: "flatten"), e = normalizedAxis(endAxis, op: "flatten")
-        precondition(s <= e, "flatten: startAxis \(startAxis) after endAxis \(endAxis) for shape \(shape)")
+        check(s <= e, "flatten: startAxis \(startAxis) after endAxis \(endAxis) for shape \(shape)")
         let merged = shape[s...e].reduce(1, *)
         return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
     }

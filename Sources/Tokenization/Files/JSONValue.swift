@@ -3,7 +3,14 @@
 /// entries such as "é" (U+00E9) and "e" + U+0301 would collapse into one; HF keeps both. Objects
 /// here keep every member, in order, with its exact text.
 indirect enum JSONValue {
-    case object([(key: String, value: JSONValue)])
+    /// One `"key": value` member of an object (a struct, not a labelled tuple: a tuple of the
+    /// enum inside its own payload trips the compiler's "circular reference" in debug builds).
+    struct Member {
+        let key: String
+        let value: JSONValue
+    }
+
+    case object([Member])
     case array([JSONValue])
     case string(String)
     case number(Double, integer: Int?)
@@ -59,7 +66,7 @@ indirect enum JSONValue {
             switch bytes[position] {
             case UInt8(ascii: "{"):
                 position += 1
-                var members: [(key: String, value: JSONValue)] = []
+                var members: [Member] = []
                 skipWhitespace()
                 if position < bytes.count && bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
                 while true {
@@ -68,7 +75,7 @@ indirect enum JSONValue {
                     skipWhitespace()
                     try expect(UInt8(ascii: ":"))
                     skipWhitespace()
-                    members.append((key, try value(depth: depth + 1)))
+                    members.append(Member(key: key, value: try value(depth: depth + 1)))
                     skipWhitespace()
                     if position < bytes.count && bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                     try expect(UInt8(ascii: "}"))

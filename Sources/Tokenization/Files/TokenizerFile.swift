@@ -14,9 +14,9 @@ extension BertTokenizer {
     public init(tokenizerFile url: URL) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url)
         } catch {
-            throw TokenizationError.unreadableFile(path: url.path, reason: Vocabulary.reason(error))
+            throw TokenizationError.unreadableFile(path: url.path, reason: error.reason)
         }
         try self.init(tokenizerJSON: data, source: url.path)
     }
@@ -39,14 +39,18 @@ extension BertTokenizer {
         }
         var entries: [(String, Int)] = []
         entries.reserveCapacity(members.count)
-        for (token, value) in members {
+        for member in members {
+            let (token, value) = (member.key, member.value)
             guard case .number(_, let id?) = value, id >= 0 else {
                 throw file.malformed("model.vocab[\"\(token)\"] is not a non-negative integer id")
+            }
+            guard id <= Vocabulary.maximumId else {
+                throw file.malformed("model.vocab[\"\(token)\"] id \(id) is above the limit \(Vocabulary.maximumId)")
             }
             entries.append((token, id))
         }
         if entries.isEmpty { throw TokenizationError.emptyVocabulary(path: source) }
-        let vocabulary = Vocabulary(entries: entries)
+        let vocabulary = try Vocabulary(entries: entries)
         let wordPiece = try WordPiece(
             vocabulary: vocabulary,
             unknownToken: try file.string(model["unk_token"], "model.unk_token", default: "[UNK]"),
@@ -180,7 +184,8 @@ struct TokenizerFileReader {
                 throw malformed("post_processor.special_tokens must be an object")
             }
             var idsOf: [(String, [Int])] = []
-            for (name, entry) in specials {
+            for member in specials {
+                let (name, entry) = (member.key, member.value)
                 guard case .array(let ids)? = entry["ids"] else {
                     throw malformed("post_processor.special_tokens[\"\(name)\"].ids must be a list")
                 }
@@ -229,7 +234,11 @@ struct TokenizerFileReader {
         var strategy = Padding.Strategy.longest
         switch p["strategy"] {
         case .object?:
-            strategy = .fixed(try int(p["strategy"]?["Fixed"], "padding.strategy.Fixed", default: nil))
+            let length = try int(p["strategy"]?["Fixed"], "padding.strategy.Fixed", default: nil)
+            guard length <= Padding.maximumLength else {
+                throw malformed("padding.strategy.Fixed \(length) is above the limit \(Padding.maximumLength)")
+            }
+            strategy = .fixed(length)
         case .string(let s)?:
             guard s == "BatchLongest" else { throw malformed("padding.strategy \"\(s)\" is unknown") }
         case nil, .null?:
@@ -241,6 +250,9 @@ struct TokenizerFileReader {
         guard direction == "Left" || direction == "Right" else { throw malformed("padding.direction must be Left or Right") }
         let multiple = (p["pad_to_multiple_of"]?.isNull ?? true)
             ? nil : try int(p["pad_to_multiple_of"], "padding.pad_to_multiple_of", default: nil)
+        if let multiple, multiple > Padding.maximumLength {
+            throw malformed("padding.pad_to_multiple_of \(multiple) is above the limit \(Padding.maximumLength)")
+        }
         return Padding(strategy: strategy, direction: direction == "Left" ? .left : .right, padToMultipleOf: multiple,
                        padId: try int(p["pad_id"], "padding.pad_id", default: 0),
                        padTypeId: try int(p["pad_type_id"], "padding.pad_type_id", default: 0),

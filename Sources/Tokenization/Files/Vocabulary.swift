@@ -24,14 +24,29 @@ public final class Vocabulary: Sendable {
     /// Number of ids (one more than the largest id).
     public var count: Int { idToToken.count }
 
+    /// The limit on ids given explicitly (``init(entries:)``, tokenizer.json's `model.vocab`):
+    /// ids must be below 2^24 (16,777,216). The id table is sized from the largest id, so without
+    /// a bound one entry with id 2^62 would ask for exabytes.
+    public static let maximumId = 1 << 24 - 1
+
     /// Builds a vocabulary whose ids are the positions in `tokens`.
     public convenience init(tokens: [String]) {
-        self.init(entries: tokens.enumerated().map { ($0.element, $0.offset) })
+        self.init(validEntries: tokens.enumerated().map { ($0.element, $0.offset) })
     }
 
     /// Builds a vocabulary from (token, id) entries (as the model.vocab of tokenizer.json); a
     /// later entry with the same bytes wins the lookup.
-    public init(entries: [(String, Int)]) {
+    /// - Throws: ``TokenizationError/invalidParameter(name:detail:)`` when an id is negative or
+    ///   above ``maximumId``.
+    public convenience init(entries: [(String, Int)]) throws {
+        for (token, id) in entries where !(0...Vocabulary.maximumId).contains(id) {
+            throw TokenizationError.invalidParameter(
+                name: "vocabulary id", detail: "token \"\(token)\" has id \(id), outside 0...\(Vocabulary.maximumId)")
+        }
+        self.init(validEntries: entries)
+    }
+
+    private init(validEntries entries: [(String, Int)]) {
         let size = (entries.map(\.1).max() ?? -1) + 1
         var tokens = [String?](repeating: nil, count: size)
         var index: [[UInt8]: Int] = [:]
@@ -50,9 +65,9 @@ public final class Vocabulary: Sendable {
     public convenience init(contentsOf url: URL) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try InputFile.read(url)
         } catch {
-            throw TokenizationError.unreadableFile(path: url.path, reason: Vocabulary.reason(error))
+            throw TokenizationError.unreadableFile(path: url.path, reason: error.reason)
         }
         try self.init(vocabTxt: data, source: url.path)
     }

@@ -118,7 +118,7 @@ public struct JSONLinesEncoder: Sendable {
             } else {
                 do {
                     var batch = [try tokenizer.encode(utf8: a, pair: b, addSpecialTokens: true, scratch: scratch)]
-                    tokenizer.padding?.apply(to: &batch)
+                    try tokenizer.padding?.apply(to: &batch)
                     JSONLinesEncoder.write(batch[0], to: &writer)
                 } catch {
                     throw LineError(line: firstLine + k, reason: "\(error)")

@@ -38,7 +38,7 @@ extension BertTokenizer {
         var encodings: [Encoding] = []
         encodings.reserveCapacity(count)
         for result in results { encodings.append(try result!.get()) }
-        if let padding { padding.apply(to: &encodings) }
+        if let padding { try padding.apply(to: &encodings) }
         return encodings
     }
 }

@@ -102,7 +102,7 @@ public struct BertTokenizer: Sendable {
     public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true) throws -> Encoding {
         let scratch = EncoderScratch()
         var e = try encode(text, pair, addSpecialTokens: addSpecialTokens, scratch: scratch)
-        if let padding { var batch = [e]; padding.apply(to: &batch); e = batch[0] }
+        if let padding { var batch = [e]; try padding.apply(to: &batch); e = batch[0] }
         return e
     }
 
@@ -111,7 +111,7 @@ public struct BertTokenizer: Sendable {
     public func encode(utf8 text: UnsafeBufferPointer<UInt8>, pair: UnsafeBufferPointer<UInt8>? = nil,
                        addSpecialTokens: Bool = true) throws -> Encoding {
         var e = try encode(utf8: text, pair: pair, addSpecialTokens: addSpecialTokens, scratch: EncoderScratch())
-        if let padding { var batch = [e]; padding.apply(to: &batch); e = batch[0] }
+        if let padding { var batch = [e]; try padding.apply(to: &batch); e = batch[0] }
         return e
     }
 

@@ -32,8 +32,15 @@ public struct Padding: Sendable, Hashable, Codable {
         self.padToken = padToken
     }
 
+    /// The longest padded length this library produces: 2^20 (1,048,576) tokens. A larger
+    /// `.fixed` length or `padToMultipleOf` target is refused with a typed error instead of
+    /// asking for terabytes (tokenizer.json files are checked against it when they are read).
+    public static let maximumLength = 1 << 20
+
     /// Pads a batch in place (HF `pad_encodings`).
-    func apply(to encodings: inout [Encoding]) {
+    /// - Throws: ``TokenizationError/invalidParameter(name:detail:)`` when the padded length
+    ///   would exceed ``maximumLength``.
+    func apply(to encodings: inout [Encoding]) throws {
         guard !encodings.isEmpty else { return }
         var target: Int
         switch strategy {
@@ -41,7 +48,13 @@ public struct Padding: Sendable, Hashable, Codable {
         case .longest: target = encodings.map(\.count).max() ?? 0
         }
         if let multiple = padToMultipleOf, multiple > 0, target % multiple > 0 {
-            target += multiple - target % multiple
+            let (rounded, overflow) = target.addingReportingOverflow(multiple - target % multiple)
+            target = overflow ? Int.max : rounded
+        }
+        guard target <= Padding.maximumLength else {
+            throw TokenizationError.invalidParameter(
+                name: "padding", detail: "the padded length \(target) is above the limit \(Padding.maximumLength) "
+                    + "(strategy \(strategy), pad_to_multiple_of \(padToMultipleOf.map(String.init) ?? "none"))")
         }
         for k in encodings.indices { pad(&encodings[k], to: target) }
     }

@@ -1,0 +1,22 @@
+// libFuzzer target: arbitrary bytes as a .safetensors file (header length, JSON header,
+// offsets, dtypes, shapes), opened and every tensor read. Any error must be a typed
+// SafetensorsError; a crash, hang or sanitizer report is a bug.
+import Foundation
+import FuzzSupport
+import TensorCore
+
+nonisolated(unsafe) let path = "/dev/shm/fuzz-safetensors-\(getpid()).safetensors"
+
+let fuzzSafetensors: FuzzCallback = { data, size in
+    guard let data else { return 0 }
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { return 0 }
+    _ = write(fd, data, size)
+    close(fd)
+    guard let file = try? SafetensorsFile(path: path) else { return 0 }
+    for name in file.names {
+        guard let info = try? file.info(name) else { continue }
+        if info.dtype.isReadableAsFloat, info.elementCount <= 1 << 20 { _ = try? file.floats(name) }
+    }
+    return 0
+}
