@@ -257,7 +257,8 @@ def main():
     draws = {}
     for seed in (0, 1, 12345, 2**32 + 5, 2**63 - 1):
         r = random.Random(seed)
-        values = {"random": [r.random() for _ in range(5)],
+        # random() as exact integers (x * 2**53): JSON parsers may round decimal doubles
+        values = {"random53": [int(r.random() * 2**53) for _ in range(5)],
                   "randint": [r.randint(0, n) for n in (0, 1, 2, 6, 100, 30521, 2**31, 2**40)],
                   "randrange": [r.randrange(3, 3 + n) for n in (1, 7, 1000)]}
         xs = list(range(20))
