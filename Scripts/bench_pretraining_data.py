@@ -7,7 +7,9 @@
   python3 Scripts/bench_pretraining_data.py reference --input /tmp/corpus.txt --vocab VOCAB [--dupe-factor 1] [--reference DIR]
       runs the reference's create_training_instances (the script's own code, loaded as
       Scripts/make_pretraining_fixtures.py does; TF Example writing excluded, which only makes the
-      reference look faster) and prints instances, seconds, instances/s, MB/s and peak RSS.
+      reference look faster) and prints instances, seconds, instances/s, MB/s and peak RSS;
+      --jsonl FILE also writes the instances, to compare with `bert pretraining-data --format jsonl
+      --google-compatible` on the same corpus (python3 Scripts/bench_pretraining_data.py compare A B)
 
 The Swift side is timed with the CLI itself, e.g.
   /usr/bin/time -v .build/release/bert pretraining-data --vocab VOCAB --input /tmp/corpus.txt \\
@@ -56,6 +58,13 @@ def run_reference(args):
                                               0.1, 0.15, args.max_predictions, random.Random(args.seed))
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.jsonl:
+        import json
+        with open(args.jsonl, "w", encoding="utf-8") as f:
+            for i in instances:
+                f.write(json.dumps({"tokens": i.tokens, "segment_ids": i.segment_ids, "is_random_next": i.is_random_next,
+                                    "masked_lm_positions": i.masked_lm_positions,
+                                    "masked_lm_labels": i.masked_lm_labels}) + "\n")
     print(f"reference: {len(instances)} instances in {seconds:.1f} s = {len(instances) / seconds:.0f} instances/s, "
           f"{size / 1e6 / seconds:.2f} MB/s, peak RSS {rss:.0f} MB")
 
@@ -66,6 +75,9 @@ def main():
     c = sub.add_parser("corpus")
     c.add_argument("--mb", type=int, required=True)
     c.add_argument("--out", required=True)
+    cmp = sub.add_parser("compare")
+    cmp.add_argument("a")
+    cmp.add_argument("b")
     r = sub.add_parser("reference")
     r.add_argument("--input", required=True)
     r.add_argument("--vocab", required=True)
@@ -75,9 +87,18 @@ def main():
     r.add_argument("--max-predictions", type=int, default=20)
     r.add_argument("--seed", type=int, default=12345)
     r.add_argument("--whole-word-mask", action="store_true")
+    r.add_argument("--jsonl", help="also write the instances as JSON lines (after timing)")
     args = parser.parse_args()
     if args.command == "corpus":
         write_corpus(args.mb, args.out)
+    elif args.command == "compare":
+        import json
+        with open(args.a, encoding="utf-8") as fa, open(args.b, encoding="utf-8") as fb:
+            a = [json.loads(line) for line in fa]
+            b = [json.loads(line) for line in fb]
+        same = sum(x == y for x, y in zip(a, b))
+        print(f"{len(a)} vs {len(b)} instances, {same} identical in every field")
+        sys.exit(0 if len(a) == len(b) == same else 1)
     else:
         run_reference(args)
 
