@@ -46,40 +46,46 @@ public final class DocumentStream: @unchecked Sendable {
     public var totalBytes: Int { files.reduce(0) { $0 + $1.size } }
 
     /// Calls `body` for every non-empty tokenized sentence, with `startsDocument` true for the
-    /// first sentence of each document.
+    /// first sentence of each document. While `body` handles one batch, the next batch is
+    /// tokenized in the background (two batches in memory at most).
     public func forEachSentence(_ body: ([Int32], Bool) throws -> Void) throws {
         var pendingDocument = true
-        var lines: [[UInt8]] = []
-        lines.reserveCapacity(batchLines)
         bytesRead = 0
-        func flush() throws {
-            let results = tokenize(lines)
-            for result in results {
+        var inFlight: (job: TokenizationJob, endsFile: Bool, bytes: Int)?
+
+        func handle(_ batch: (job: TokenizationJob, endsFile: Bool, bytes: Int)) throws {
+            for result in batch.job.wait() {
                 guard let sentences = result else { pendingDocument = true; continue }
                 for ids in sentences where !ids.isEmpty {
                     try body(ids, pendingDocument)
                     pendingDocument = false
                 }
             }
-            lines.removeAll(keepingCapacity: true)
-            onBatch?(bytesRead)
+            if batch.endsFile && documentPerFile { pendingDocument = true }
+            onBatch?(batch.bytes)
         }
-        for file in files {
+        func submit(_ lines: [[UInt8]], endsFile: Bool) throws {
+            let job = TokenizationJob(lines: lines, stream: self)
+            let previous = inFlight
+            inFlight = (job, endsFile, bytesRead)
+            if let previous { try handle(previous) }
+        }
+
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(batchLines)
+        for (k, file) in files.enumerated() {
             var reader = try LineReader(path: file.path, maxLineBytes: maxLineBytes)
             var before = 0
             while let line = try reader.nextLine() {
                 lines.append(line)
                 bytesRead += reader.bytesRead - before
                 before = reader.bytesRead
-                if lines.count >= batchLines { try flush() }
+                if lines.count >= batchLines { try submit(lines, endsFile: false); lines = [] }
             }
             bytesRead += reader.bytesRead - before
-            if documentPerFile {
-                try flush()
-                pendingDocument = true
-            }
+            if documentPerFile || k == files.count - 1 { try submit(lines, endsFile: true); lines = [] }
         }
-        try flush()
+        if let last = inFlight { inFlight = nil; try handle(last) }
     }
 
     /// Per line: nil for a blank line, else its sentences' ids (possibly empty arrays).
@@ -116,6 +122,25 @@ public final class DocumentStream: @unchecked Sendable {
             (try? tokenizer.encode(utf8: UnsafeBufferPointer(rebasing: bytes[kept]), addSpecialTokens: false))?.ids ?? []
         }
         return [ids.map { Int32($0) }]
+    }
+}
+
+/// One batch of lines being tokenized on a background queue; `wait()` returns its results.
+final class TokenizationJob: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var results: [[[Int32]]?] = []
+
+    init(lines: [[UInt8]], stream: DocumentStream) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.results = stream.tokenize(lines)
+            self.group.leave()
+        }
+    }
+
+    func wait() -> [[[Int32]]?] {
+        group.wait()
+        return results
     }
 }
 
