@@ -12,6 +12,7 @@ struct BertCommand: ParsableCommand {
             DemoCommand.self,
             BenchCommand.self,
             WhitenExampleCommand.self,
+            PretrainingDataCommand.self, TrainVocabCommand.self,
         ]
     )
 }
