@@ -1,3 +1,5 @@
+import TensorCore
+
 /// CPython's `random.Random`, draw for draw: the Mersenne Twister MT19937 seeded with
 /// `init_by_array` from an integer seed, and `random()`, `getrandbits(k)`, `randint`,
 /// `randrange`, `shuffle` computed exactly as CPython 3.11 computes them (`_randbelow` by
