@@ -12,6 +12,7 @@ struct BertCommand: ParsableCommand {
             DemoCommand.self,
             BenchCommand.self,
             PretrainCommand.self,
+            EvalPretrainCommand.self,
         ]
     )
 }

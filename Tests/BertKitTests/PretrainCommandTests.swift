@@ -94,4 +94,42 @@ import TensorCore
         #expect(message.contains("vocab_size is 80"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }
+
+    @Test func evalPretrainMatchesTheRunsEvaluationAndRefusesAnotherVocabulary() throws {
+        let directory = try PretrainingTestData.temporaryDirectory("eval-pretrain")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("run")
+        let training = try Self.start(try Self.prepare(directory, steps: 3) + ["--output", output.path, "--eval-limit", "96"])
+        training.waitUntilExit()
+        #expect(training.terminationStatus == 0)
+        let last = try MetricsLog.read(output.appendingPathComponent("metrics.jsonl")).last { $0["kind"] as? String == "eval" }!
+        func evalPretrain(_ extra: [String]) throws -> (Int32, String, String) {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["eval-pretrain", "--model", output.appendingPathComponent("model").path,
+                                 "--data", directory.appendingPathComponent("train.jsonl").path] + extra
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        }
+        let (status, stdout, _) = try evalPretrain([])
+        #expect(status == 0)
+        let figures = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as! [String: Any]
+        // Same model, same instances: the batches are padded differently (32 vs 24 tokens), so
+        // agreement is to float rounding, not bits.
+        let perplexity = figures["perplexity"] as! Double, expected = last["eval_perplexity"] as! Double
+        #expect(abs(perplexity - expected) < 1e-4 * expected, "\(perplexity) vs \(expected)")
+        #expect(figures["mlm_accuracy"] as! Double == last["eval_mlm_accuracy"] as! Double)
+        var other = PretrainingTestData.vocabulary()
+        other.swapAt(10, 11)
+        let otherURL = directory.appendingPathComponent("other-vocab.txt")
+        try (other.joined(separator: "\n") + "\n").write(to: otherURL, atomically: true, encoding: .utf8)
+        let (badStatus, badOut, message) = try evalPretrain(["--vocab", otherURL.path])
+        #expect(badStatus != 0 && badOut.isEmpty)
+        #expect(message.contains("line 11"), "\(message)")
+    }
 }

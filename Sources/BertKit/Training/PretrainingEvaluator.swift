@@ -12,6 +12,11 @@ public struct PretrainingEvaluation: Sendable, Equatable, Codable {
     public var nspAccuracy: Double
     public var maskedTokens: Int
     public var sequences: Int
+
+    enum CodingKeys: String, CodingKey {
+        case mlmLoss = "mlm_loss", perplexity, mlmAccuracy = "mlm_accuracy", nspLoss = "nsp_loss"
+        case nspAccuracy = "nsp_accuracy", maskedTokens = "masked_tokens", sequences
+    }
 }
 
 /// Evaluates a ``BertForPreTraining`` on every example of a source, in order, without
