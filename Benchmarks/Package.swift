@@ -31,6 +31,11 @@ let package = Package(
             dependencies: [.product(name: "TensorCore", package: "swift-bert")],
             path: "Sources/KernelBench"
         ),
+        .executableTarget(
+            name: "LinalgBench",
+            dependencies: [.product(name: "TensorCore", package: "swift-bert")],
+            path: "Sources/LinalgBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

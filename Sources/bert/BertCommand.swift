@@ -11,6 +11,7 @@ struct BertCommand: ParsableCommand {
             EncodeCommand.self,
             DemoCommand.self,
             BenchCommand.self,
+            WhitenExampleCommand.self,
             PretrainCommand.self,
             EvalPretrainCommand.self,
         ]

@@ -1,7 +1,7 @@
 import Foundation
 import BertKit
 import TensorCore
-@testable import ParityTesting
+import ParityTesting
 
 /// Tests/ParityTestingTests/Fixtures/<path> (written by Scripts/make_parity_fixtures.py).
 func parityFixture(_ path: String) -> URL {

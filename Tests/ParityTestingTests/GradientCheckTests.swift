@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import BertKit
 import TensorCore
-@testable import ParityTesting
+import ParityTesting
 
 /// `gradientCheck` (TensorCore) as users meet it: kinks explained instead of reported as wrong
 /// gradients (#8.8), a wrong gradient still reported as one, and whole modules with sampling.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import BertKit
 import TensorCore
-@testable import ParityTesting
+import ParityTesting
 
 /// Parameter tables and checkpoint diffs. BERT-base's names, shapes and module shares come from
 /// transformers' BertModel(BertConfig()) (Scripts/make_parity_fixtures.py → bert_base_parameters.json).

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import BertKit
 import TensorCore
-@testable import ParityTesting
+import ParityTesting
 
 /// Reference dumps written by Scripts/dump_reference.py (via Scripts/make_parity_fixtures.py) for
 /// the BertKit fixture models: one call compares every output, the loss and every gradient, and a

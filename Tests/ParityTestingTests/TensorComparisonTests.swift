@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TensorCore
-@testable import ParityTesting
+import ParityTesting
 
 /// `TensorComparison` against NumPy's `isclose`/`allclose` on planted differences, NaN and
 /// infinities (Scripts/make_parity_fixtures.py → allclose_cases.*).
@@ -81,4 +81,10 @@ import TensorCore
                                           unexpectedKeysFail: false)
         #expect(lenient.passed, "\(lenient)")
     }
+}
+
+/// The report's number format (6 significant digits), to build the expected text.
+private func fmt(_ x: Double) -> String {
+    if x.isNaN || x.isInfinite { return "\(x)" }
+    return String(format: "%.6g", x)
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A/B of two builds of `bert bench` (e.g. before and after a refactor), alternating runs so machine
+# noise hits both alike, plus PyTorch in the same rounds. Usage:
+#   git worktree add /tmp/before <commit> && (cd /tmp/before && swift build -c release --product bert)
+#   ROUNDS=4 bash Scripts/bench_bert_ab.sh /tmp/before/.build/release/bert train --batch 8 --seq 128 --steps 3
+# Prints per-round seq/s of before, after and PyTorch, then best/best ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+before="$1"; shift
+mode="$1"; shift
+swift build -c release --product bert >/dev/null
+after="$(swift build -c release --show-bin-path)/bert"
+rounds="${ROUNDS:-3}"
+b=(); a=(); t=()
+rate() { grep 'seq/s' | tail -1 | awk '{print $(NF-1)}'; }
+for r in $(seq 1 "$rounds"); do
+  x=$("$before" bench "$mode" "$@" 2>&1 | rate); b+=("$x")
+  y=$("$after" bench "$mode" "$@" 2>&1 | rate); a+=("$y")
+  z=$(python3 Scripts/bench_bert_torch.py "$mode" "$@" 2>&1 | rate); t+=("$z")
+  echo "round $r: before $x  after $y  pytorch $z seq/s"
+done
+python3 - "${b[*]}" "${a[*]}" "${t[*]}" <<'PY'
+import sys
+b, a, t = ([float(x) for x in s.split()] for s in sys.argv[1:4])
+print(f"best: before {max(b):.3f}, after {max(a):.3f}, pytorch {max(t):.3f} seq/s; "
+      f"after/before {max(a)/max(b):.3f}x, before/pytorch {max(b)/max(t):.2f}x, after/pytorch {max(a)/max(t):.2f}x")
+PY
