@@ -13,6 +13,8 @@ struct BertCommand: ParsableCommand {
             BenchCommand.self,
             WhitenExampleCommand.self,
             PretrainingDataCommand.self, TrainVocabCommand.self,
+            PretrainCommand.self,
+            EvalPretrainCommand.self,
         ]
     )
 }

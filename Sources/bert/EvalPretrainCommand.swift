@@ -1,0 +1,61 @@
+import ArgumentParser
+import BertKit
+import Foundation
+import TensorCore
+import Tokenization
+
+/// `bert eval-pretrain`: held-out MLM loss, perplexity and accuracies of a pretrained model on
+/// statically masked instances, refusing a vocabulary that differs from the model's.
+struct EvalPretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-pretrain",
+        abstract: "MLM loss, perplexity, MLM and NSP accuracy of a model on held-out instances (one JSON object).",
+        discussion: """
+            --data is an instances .jsonl file with fixed masks (bert pretraining-data --format jsonl), so the \
+            figure is reproducible. Perplexity is exp of the MLM loss averaged over every masked token. The \
+            instances' tokens are looked up in the model's own vocab.txt; --vocab (the vocabulary the data \
+            was prepared with) must be identical to it, else the command refuses to run.
+            Example: bert eval-pretrain --model run/model --data heldout.jsonl
+            """
+    )
+
+    @Option(help: "HF model directory (config.json, model.safetensors, vocab.txt).") var model: String
+    @Option(help: "Held-out instances (.jsonl).") var data: String
+    @Option(help: "The vocabulary the data was prepared with (checked against the model's).") var vocab: String?
+    @Option(help: "Instances per forward pass.") var batchSize = 32
+    @Option(help: "Evaluate at most N instances.") var limit: Int?
+
+    func run() throws {
+        useFastBLASKernels()
+        do {
+            let directory = try BertModelDirectory(URL(fileURLWithPath: model))
+            let modelVocabulary = directory.url.appendingPathComponent("vocab.txt")
+            guard FileManager.default.fileExists(atPath: modelVocabulary.path) else {
+                throw TrainingError.vocabularyMismatch("\(modelVocabulary.path) is missing: the model's vocabulary is unknown")
+            }
+            let vocabulary = try Vocabulary(contentsOf: modelVocabulary)
+            if let vocab {
+                let given = try Vocabulary(contentsOf: URL(fileURLWithPath: vocab))
+                if let line = (0..<max(given.count, vocabulary.count)).first(where: { given.token(for: $0) != vocabulary.token(for: $0) }) {
+                    throw TrainingError.vocabularyMismatch(
+                        "\(vocab) differs from the model's \(modelVocabulary.path) at line \(line + 1) "
+                            + "(\(given.token(for: line) ?? "end of file") vs \(vocabulary.token(for: line) ?? "end of file")); "
+                            + "evaluating with another tokenizer gives meaningless figures")
+                }
+            }
+            guard vocabulary.count == directory.config.vocabSize else {
+                throw TrainingError.vocabularyMismatch(
+                    "\(modelVocabulary.path) has \(vocabulary.count) tokens, config.json says vocab_size \(directory.config.vocabSize)")
+            }
+            let bert = try directory.load(BertForPreTraining.self).model
+            let source = try InstanceLinesSource(url: URL(fileURLWithPath: data), vocabulary: vocabulary,
+                                                 sequenceLength: nil)
+            let e = try PretrainingEvaluator(batchSize: batchSize, limit: limit).evaluate(bert, on: source)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            FileHandle.standardOutput.write(try encoder.encode(e) + Data("\n".utf8))
+        } catch let error as TrainingError {
+            throw ValidationError("\(error)")
+        }
+    }
+}
