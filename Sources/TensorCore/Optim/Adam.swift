@@ -5,7 +5,7 @@
 /// For decoupled decay use ``AdamW``. State per parameter: `exp_avg`, `exp_avg_sq`.
 ///
 /// ```swift
-/// let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+/// let adam = Adam(parameters: model.parameters(), learningRate: 1e-3)
 /// ```
 public final class Adam: AdamFamilyOptimizer {
     public let kind = "Adam"
