@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "BertKit", targets: ["BertKit"]),
+        .library(name: "ParityTesting", targets: ["ParityTesting"]),
         .executable(name: "bert", targets: ["bert"]),
     ],
     dependencies: [
@@ -39,6 +40,11 @@ let package = Package(
             dependencies: ["TensorCore", "Tokenization"],
             path: "Sources/BertKit"
         ),
+        .target(
+            name: "ParityTesting",
+            dependencies: ["TensorCore", "BertKit"],
+            path: "Sources/ParityTesting"
+        ),
         .executableTarget(
             name: "bert",
             dependencies: [
@@ -53,6 +59,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization"],
                     path: "Tests/BertKitTests", resources: [.copy("Fixtures")]),
+        .testTarget(name: "ParityTestingTests", dependencies: ["ParityTesting", "BertKit", "TensorCore"],
+                    path: "Tests/ParityTestingTests", resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

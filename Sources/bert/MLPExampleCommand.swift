@@ -70,7 +70,6 @@ struct MLPExampleCommand: ParsableCommand {
 
 /// Two hidden ReLU layers.
 final class MLP: Module {
-    var isTraining = true
     let fc1: Linear
     let fc2: Linear
     let fc3: Linear

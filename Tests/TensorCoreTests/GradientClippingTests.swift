@@ -81,8 +81,7 @@ import TensorCore
                 let clip = gradientClipCoefficient(b, maxNorm: maxNorm)
                 #expect(clip.norm == norm)
                 #expect((clip.coefficient < 1) == (norm > Float(maxNorm)))
-                if let ob = ob as? AdamW { ob.step(gradientScale: clip.coefficient) }
-                if let ob = ob as? Adam { ob.step(gradientScale: clip.coefficient) }
+                (ob as! Adam).step(gradientScale: clip.coefficient)  // AdamW is an Adam with decoupled decay
                 #expect(b.map { $0.grad!.toArray() } == before, "stored gradients untouched")
                 for (pa, pb) in zip(a, b) {
                     #expect(pa.value.toArray() == pb.value.toArray(), "decoupled \(decoupled) step \(step)")

@@ -141,16 +141,45 @@ import TensorCore
         #expect(optimizer.state.existingState(for: params[0])?.step == 3)
     }
 
-    @Test func duplicateNamesCannotBeSaved() throws {
+    /// Parameters gathered from several modules share names ("weight", "bias"): their state
+    /// is keyed by position (names still checked), so the README's own loop can save and resume.
+    @Test func repeatedNamesAreKeyedByPosition() throws {
         let directory = try OptimTemporaryDirectory()
         defer { directory.remove() }
-        let a = Parameter(Tensor([1], shape: [1]), name: "same")
-        let b = Parameter(Tensor([2], shape: [1]), name: "same")
-        let sgd = SGD(parameters: [a, b], learningRate: 0.1)
-        #expect { try sgd.saveState(to: directory.path("s.safetensors")) } throws: { error in
-            guard case .duplicateParameterName = error as? OptimizerStateError else { return false }
-            return true
+        var rng = RandomGenerator(seed: 11)
+        let fc1 = Linear(inFeatures: 2, outFeatures: 3, generator: &rng)
+        let fc2 = Linear(inFeatures: 3, outFeatures: 2, generator: &rng)
+        let optimizer = AdamW(parameters: fc1.parameters() + fc2.parameters(), learningRate: 1e-2)
+        let x = Tensor([0.1, 0.2, -0.3, 0.4], shape: [2, 2])
+        for _ in 0..<2 {
+            optimizer.zeroGrad()
+            fc2(fc1(x).relu()).square().sum().backward()
+            optimizer.step()
         }
-        #expect(try directory.contents().isEmpty)
+        let path = directory.path("adamw.safetensors")
+        try optimizer.saveState(to: path)
+        let keys = try SafetensorsFile(path: path).names.sorted()
+        #expect(keys == ["bias#0/exp_avg", "bias#0/exp_avg_sq", "bias#1/exp_avg", "bias#1/exp_avg_sq",
+                         "weight#0/exp_avg", "weight#0/exp_avg_sq", "weight#1/exp_avg", "weight#1/exp_avg_sq"])
+        // A fresh optimizer over the same parameters restores each one's own moments.
+        let resumed = AdamW(parameters: fc1.parameters() + fc2.parameters(), learningRate: 1e-2)
+        try resumed.loadState(from: path)
+        for p in fc1.parameters() + fc2.parameters() {
+            let a = optimizer.state.existingState(for: p)!, b = resumed.state.existingState(for: p)!
+            #expect(a.step == b.step && a.buffers.keys.sorted() == b.buffers.keys.sorted())
+            for (name, buffer) in a.buffers {
+                let other = b.buffers[name]!
+                #expect(Array(UnsafeBufferPointer(start: buffer.pointer, count: buffer.count))
+                        == Array(UnsafeBufferPointer(start: other.pointer, count: other.count)))
+            }
+        }
+        // The same parameters in another order are refused: here by the sizes of the moments (names
+        // alone, weight/bias/weight/bias, cannot tell fc1 from fc2 — prefix them to make that checkable).
+        let swapped = AdamW(parameters: fc2.parameters() + fc1.parameters(), learningRate: 1e-2)
+        #expect(throws: OptimizerStateError.self) { try swapped.loadState(from: path) }
+        // With prefixed names, keys are plain names again.
+        let prefixed = AdamW([ParameterGroup(fc1.namedParameters(prefix: "fc1") + fc2.namedParameters(prefix: "fc2"),
+                                              learningRate: 1e-2, weightDecay: 0.01)])
+        #expect(prefixed.namedParameters.map(\.0) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
     }
 }

@@ -70,6 +70,7 @@ public enum BertCheckpoint {
         report.missing = params.map(\.0).filter { !found.contains($0) }
         if strict && !report.isClean { throw BertError.checkpointMismatch(report) }
         for (p, value) in assignments { p.value = value.contiguous().detached() }
+        packAttentionProjections(in: model)
         return report
     }
 

@@ -6,8 +6,9 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: labels)   // out.logits [B, T, V]
 /// ```
+///
+/// Reference: `BertForMaskedLM` in transformers v5.23.0, [modeling_bert.py#L908](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L908).
 public final class BertForMaskedLM: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let predictions: BertLMPredictionHead
@@ -21,8 +22,8 @@ public final class BertForMaskedLM: Module {
         initialization.apply(to: predictions, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.predictions", predictions)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("cls.predictions", predictions)]
     }
 
     /// - Parameter labels: [B, T] target ids, -100 where no loss is taken.

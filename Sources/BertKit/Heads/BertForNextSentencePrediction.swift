@@ -5,8 +5,9 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: IntTensor([0, 1], shape: [2]))   // out.logits [B, 2]
 /// ```
+///
+/// Reference: `BertForNextSentencePrediction` in transformers v5.23.0, [modeling_bert.py#L983](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L983).
 public final class BertForNextSentencePrediction: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let seqRelationship: Linear
@@ -19,8 +20,8 @@ public final class BertForNextSentencePrediction: Module {
         initialization.apply(to: seqRelationship, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.seq_relationship", seqRelationship)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("cls.seq_relationship", seqRelationship)]
     }
 
     public func callAsFunction(_ input: BertInput, labels: IntTensor? = nil, outputHiddenStates: Bool = false,

@@ -27,8 +27,9 @@ public struct BertForPreTrainingOutput: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, labels: mlmLabels, nextSentenceLabel: nsp)   // out.loss!.backward()
 /// ```
+///
+/// Reference: `BertForPreTraining` in transformers v5.23.0, [modeling_bert.py#L727](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L727).
 public final class BertForPreTraining: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let predictions: BertLMPredictionHead
@@ -45,9 +46,8 @@ public final class BertForPreTraining: Module {
         initialization.apply(to: seqRelationship, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("cls.predictions", predictions)
-            + prefixed("cls.seq_relationship", seqRelationship)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("cls.predictions", predictions), .init("cls.seq_relationship", seqRelationship)]
     }
 
     /// - Parameters:

@@ -17,8 +17,9 @@ public struct BertQuestionAnsweringOutput: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, startPositions: s, endPositions: e)   // out.startLogits [B, T]
 /// ```
+///
+/// Reference: `BertForQuestionAnswering` in transformers v5.23.0, [modeling_bert.py#L1290](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1290).
 public final class BertForQuestionAnswering: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let qaOutputs: Linear
@@ -31,8 +32,8 @@ public final class BertForQuestionAnswering: Module {
         initialization.apply(to: qaOutputs, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("qa_outputs", qaOutputs)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("qa_outputs", qaOutputs)]
     }
 
     public func callAsFunction(_ input: BertInput, startPositions: IntTensor? = nil, endPositions: IntTensor? = nil,

@@ -16,8 +16,9 @@ public enum SequenceLabels: @unchecked Sendable {
 /// ```swift
 /// let out = try model(input, labels: .classes(IntTensor([2, 0], shape: [2])))   // logits [B, C]
 /// ```
+///
+/// Reference: `BertForSequenceClassification` in transformers v5.23.0, [modeling_bert.py#L1065](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1065).
 public final class BertForSequenceClassification: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let dropout: Dropout
@@ -32,8 +33,8 @@ public final class BertForSequenceClassification: Module {
         initialization.apply(to: classifier, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("classifier", classifier)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("dropout", dropout), .init("classifier", classifier)]
     }
 
     /// The problem type the loss will use for these labels (HF's rule).

@@ -5,8 +5,9 @@ import TensorCore
 /// ```swift
 /// let out = try model(input, labels: tags)   // out.logits [B, T, C]
 /// ```
+///
+/// Reference: `BertForTokenClassification` in transformers v5.23.0, [modeling_bert.py#L1234](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L1234).
 public final class BertForTokenClassification: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let bert: BertModel
     public let dropout: Dropout
@@ -21,8 +22,8 @@ public final class BertForTokenClassification: Module {
         initialization.apply(to: classifier, config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("bert", bert) + prefixed("classifier", classifier)
+    public var children: [ModuleChild] {
+        [.init("bert", bert), .init("dropout", dropout), .init("classifier", classifier)]
     }
 
     /// - Parameter labels: [B, T] class per token, -100 where ignored (padding, sub-words).

@@ -7,8 +7,9 @@ import TensorCore
 /// var config = config; config.isDecoder = true
 /// let out = try model(input, labels: ids)   // out.logits [B, T, V]
 /// ```
+///
+/// Reference: `BertLMHeadModel` in transformers v5.23.0, [modeling_bert.py#L824](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L824).
 public final class BertLMHeadModel: Module {
-    public var isTraining = true
     /// The same modules and names as a masked LM (HF: `bert` + `cls` = BertOnlyMLMHead); only
     /// the attention (causal) and the labels (shifted) differ.
     let lm: BertForMaskedLM
@@ -24,7 +25,9 @@ public final class BertLMHeadModel: Module {
         lm = BertForMaskedLM(config: config, initialization: initialization, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] { lm.namedParameters() }
+    public var children: [ModuleChild] {
+        [.init("", lm)]
+    }
 
     /// - Parameter labels: [B, T] (usually the input ids, -100 at padding); shifted internally.
     public func callAsFunction(_ input: BertInput, labels: IntTensor? = nil, outputHiddenStates: Bool = false,

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// MLM transform: dense(H→H) → activation → LayerNorm. Names `dense`, `LayerNorm`.
+///
+/// Reference: `BertPredictionHeadTransform` in transformers v5.23.0, [modeling_bert.py#L466](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L466).
 public final class BertPredictionHeadTransform: Module {
-    public var isTraining = true
     public let dense: Linear
     public let activation: Activation
     public let layerNorm: LayerNorm
@@ -13,8 +14,8 @@ public final class BertPredictionHeadTransform: Module {
         layerNorm = LayerNorm(dimension: config.hiddenSize, eps: Float(config.layerNormEps))
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("dense", dense) + prefixed("LayerNorm", layerNorm)
+    public var children: [ModuleChild] {
+        [.init("dense", dense), .init("LayerNorm", layerNorm)]
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -27,8 +28,9 @@ public final class BertPredictionHeadTransform: Module {
 ///
 /// `namedParameters()` lists `transform.*` and `bias`; the tied weight is listed once, under the
 /// embeddings, as `torch.nn.Module.named_parameters()` does.
+///
+/// Reference: `BertLMPredictionHead` in transformers v5.23.0, [modeling_bert.py#L483](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L483).
 public final class BertLMPredictionHead: Module {
-    public var isTraining = true
     public let transform: BertPredictionHeadTransform
     /// The word-embedding parameter, shared.
     public let decoderWeight: Parameter
@@ -40,8 +42,8 @@ public final class BertLMPredictionHead: Module {
         bias = Parameter(Tensor.zeros([config.vocabSize]), name: "bias")
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("transform", transform) + [("bias", bias)]
+    public var children: [ModuleChild] {
+        [.init("transform", transform), .init("bias", bias)]  // the tied decoder weight is named under the embeddings
     }
 
     /// - Parameter hidden: [N, H] (any leading shape). - Returns: vocabulary logits [N, V].

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// Self-attention followed by its output block. Names `self.*` and `output.*` as in HF.
+///
+/// Reference: `BertAttention` in transformers v5.23.0, [modeling_bert.py#L296](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L296).
 public final class BertAttention: Module {
-    public var isTraining = true
     /// HF calls this child `self`.
     public let selfAttention: BertSelfAttention
     public let output: BertSelfOutput
@@ -12,8 +13,8 @@ public final class BertAttention: Module {
         output = BertSelfOutput(config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("self", selfAttention) + prefixed("output", output)
+    public var children: [ModuleChild] {
+        [.init("self", selfAttention), .init("output", output)]
     }
 
     /// - Returns: attention output [B, T, H] and, when asked, probabilities [B, A, T, T].

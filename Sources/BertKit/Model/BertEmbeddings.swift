@@ -9,8 +9,9 @@ import TensorCore
 /// ```swift
 /// let h = embeddings(input)   // [B, T, H]
 /// ```
+///
+/// Reference: `BertEmbeddings` in transformers v5.23.0, [modeling_bert.py#L53](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L53).
 public final class BertEmbeddings: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let wordEmbeddings: Embedding
     public let positionEmbeddings: Embedding
@@ -27,9 +28,9 @@ public final class BertEmbeddings: Module {
         dropout = Dropout(probability: Float(config.hiddenDropoutProb), generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("word_embeddings", wordEmbeddings) + prefixed("position_embeddings", positionEmbeddings)
-            + prefixed("token_type_embeddings", tokenTypeEmbeddings) + prefixed("LayerNorm", layerNorm)
+    public var children: [ModuleChild] {
+        [.init("word_embeddings", wordEmbeddings), .init("position_embeddings", positionEmbeddings),
+             .init("token_type_embeddings", tokenTypeEmbeddings), .init("LayerNorm", layerNorm), .init("dropout", dropout)]
     }
 
     /// Embeds a validated batch.

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// The stack of `BertLayer`s. Names `layer.{i}.*`.
+///
+/// Reference: `BertEncoder` in transformers v5.23.0, [modeling_bert.py#L419](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L419).
 public final class BertEncoder: Module {
-    public var isTraining = true
     public let layer: [BertLayer]
 
     public init(config: BertConfig, generator: inout RandomGenerator) {
@@ -11,8 +12,8 @@ public final class BertEncoder: Module {
         layer = layers
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        layer.enumerated().flatMap { prefixed("layer.\($0.offset)", $0.element) }
+    public var children: [ModuleChild] {
+        [.init("layer", layer)]
     }
 
     /// - Returns: the last hidden state [B, T, H], and when asked every layer's output and

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// FFN first half: dense(H→I) → activation. Names `dense`.
+///
+/// Reference: `BertIntermediate` in transformers v5.23.0, [modeling_bert.py#L325](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L325).
 public final class BertIntermediate: Module {
-    public var isTraining = true
     public let dense: Linear
     public let activation: Activation
 
@@ -11,7 +12,9 @@ public final class BertIntermediate: Module {
         activation = config.hiddenAct
     }
 
-    public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
+    public var children: [ModuleChild] {
+        [.init("dense", dense)]
+    }
 
     public func callAsFunction(_ hidden: Tensor) -> Tensor {
         profiled("ffn.intermediate+act", hidden) { activation.apply(dense($0)) }  // [B, T, I]

@@ -2,8 +2,9 @@ import TensorCore
 
 /// One post-LN transformer block: attention, then the feed-forward network.
 /// Names `attention.*`, `intermediate.*`, `output.*`.
+///
+/// Reference: `BertLayer` in transformers v5.23.0, [modeling_bert.py#L354](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L354).
 public final class BertLayer: Module {
-    public var isTraining = true
     public let attention: BertAttention
     public let intermediate: BertIntermediate
     public let output: BertOutput
@@ -14,8 +15,8 @@ public final class BertLayer: Module {
         output = BertOutput(config: config, generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("attention", attention) + prefixed("intermediate", intermediate) + prefixed("output", output)
+    public var children: [ModuleChild] {
+        [.init("attention", attention), .init("intermediate", intermediate), .init("output", output)]
     }
 
     /// - Returns: layer output [B, T, H] and, when asked, attention probabilities [B, A, T, T].

@@ -21,8 +21,9 @@ public struct BertModelOutput: @unchecked Sendable {
 /// let model = BertModel(config: .base, generator: &rng)     // HF initialisation
 /// let out = try model(inputIds: ids, attentionMask: mask)  // out.lastHiddenState [B, T, H]
 /// ```
+///
+/// Reference: `BertModel` in transformers v5.23.0, [modeling_bert.py#L594](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L594).
 public final class BertModel: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let embeddings: BertEmbeddings
     public let encoder: BertEncoder
@@ -39,12 +40,11 @@ public final class BertModel: Module {
         encoder = BertEncoder(config: config, generator: &generator)
         pooler = addPoolingLayer ? BertPooler(config: config, generator: &generator) : nil
         initialization.apply(to: self, config: config, generator: &generator)
+        packAttentionProjections(in: self)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        var out = prefixed("embeddings", embeddings) + prefixed("encoder", encoder)
-        if let p = pooler { out += prefixed("pooler", p) }
-        return out
+    public var children: [ModuleChild] {
+        [.init("embeddings", embeddings), .init("encoder", encoder), .init("pooler", pooler)]
     }
 
     /// Runs the encoder on a validated batch.

@@ -1,15 +1,18 @@
 import TensorCore
 
 /// Token 0 → dense(H→H) → tanh. Names `dense`.
+///
+/// Reference: `BertPooler` in transformers v5.23.0, [modeling_bert.py#L451](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L451).
 public final class BertPooler: Module {
-    public var isTraining = true
     public let dense: Linear
 
     public init(config: BertConfig, generator: inout RandomGenerator) {
         dense = zeroLinear(config.hiddenSize, config.hiddenSize)
     }
 
-    public func namedParameters() -> [(String, Parameter)] { prefixed("dense", dense) }
+    public var children: [ModuleChild] {
+        [.init("dense", dense)]
+    }
 
     /// - Parameter hidden: [B, T, H]. - Returns: [B, H].
     public func callAsFunction(_ hidden: Tensor) -> Tensor {

@@ -8,16 +8,17 @@ import TensorCore
 /// `distance_embedding.weight` [2·maxPos − 1, d].
 ///
 /// The three projections run as one [H, 3H] gemm: their weights and biases are kept in one
-/// buffer each (the first forward after new values are assigned moves them there, values
-/// unchanged), and with absolute positions the heads go through the fused
+/// buffer each once their values are final (``packProjections()``, after construction and
+/// loading), and with absolute positions the heads go through the fused
 /// ``TensorCore/Tensor/scaledDotProductAttention(packed:heads:mask:scale:dropout:seed:keepProbabilities:)``.
 ///
 /// ```swift
 /// let attention = BertSelfAttention(config: config, generator: &rng)
 /// let (context, _) = attention(hidden, mask: additiveMask)   // [B, T, H]
 /// ```
+///
+/// Reference: `BertSelfAttention` in transformers v5.23.0, [modeling_bert.py#L139](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L139).
 public final class BertSelfAttention: Module {
-    public var isTraining = true
     public let config: BertConfig
     public let query: Linear
     public let key: Linear
@@ -40,10 +41,9 @@ public final class BertSelfAttention: Module {
         dropout = Dropout(probability: Float(config.attentionProbsDropoutProb), generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        var out = prefixed("query", query) + prefixed("key", key) + prefixed("value", value)
-        if let d = distanceEmbedding { out += prefixed("distance_embedding", d) }
-        return out
+    public var children: [ModuleChild] {
+        [.init("query", query), .init("key", key), .init("value", value),
+             .init("distance_embedding", distanceEmbedding), .init("dropout", dropout)]
     }
 
     /// - Parameters:
@@ -90,9 +90,9 @@ public final class BertSelfAttention: Module {
     }
 
     /// The three parameters stacked along their first axis as one tensor whose gradient flows
-    /// back to each. They are kept in one buffer, in order, so this is a view; when they are
-    /// not (new values were assigned, e.g. by initialisation or a checkpoint load), their
-    /// values are first moved into a fresh shared buffer (values unchanged).
+    /// back to each: a view when they sit in one buffer, in order (``packProjections()`` puts
+    /// them there after construction and after a checkpoint load), else a concatenation (after
+    /// an optimizer step gave each its own storage). The forward never changes the parameters.
     func packed(_ parameters: [Parameter]) -> Tensor {
         let first = parameters[0].value
         let n = first.count
@@ -100,20 +100,27 @@ public final class BertSelfAttention: Module {
             p.value.storage === first.storage && p.value.isContiguous && p.value.shape == first.shape
                 && p.value.offset == first.offset + i * n
         }
-        if !adjacent {
+        guard adjacent else { return Tensor.concat(parameters.map(\.value), axis: 0) }  // [3·rows, …]
+        var shape = first.shape
+        shape[0] *= parameters.count
+        let view = Tensor(shape: shape, strides: first.strides, offset: first.offset, storage: first.storage)
+        let rows = first.shape[0]
+        return Tensor.record(op: "packed_parameters", inputs: parameters.map(\.value), output: view) { g in
+            (0..<parameters.count).map { g.narrow(axis: 0, start: $0 * rows, length: rows) }
+        }
+    }
+
+    /// Moves the query/key/value weights into one [3H, H] buffer and their biases into one [3H]
+    /// buffer (values unchanged), so the projection reads them as a view. Called once the values
+    /// are final: at the end of model construction and after a checkpoint load.
+    func packProjections() {
+        for parameters in [[query.weight, key.weight, value.weight], [query.bias!, key.bias!, value.bias!]] {
+            let first = parameters[0].value
             let joined = withNoGrad { Tensor.concat(parameters.map { $0.value }, axis: 0) }  // [3·rows, …]
             for (i, p) in parameters.enumerated() {
                 p.value = Tensor(shape: first.shape, strides: joined.strides,
-                                 offset: joined.offset + i * n, storage: joined.storage)
+                                 offset: joined.offset + i * first.count, storage: joined.storage)
             }
-        }
-        let base = parameters[0].value
-        var shape = base.shape
-        shape[0] *= parameters.count
-        let view = Tensor(shape: shape, strides: base.strides, offset: base.offset, storage: base.storage)
-        let rows = base.shape[0]
-        return Tensor.record(op: "packed_parameters", inputs: parameters.map(\.value), output: view) { g in
-            (0..<parameters.count).map { g.narrow(axis: 0, start: $0 * rows, length: rows) }
         }
     }
 
@@ -136,4 +143,10 @@ public final class BertSelfAttention: Module {
         }
         return s
     }
+}
+
+/// Packs the query/key/value projections of every self-attention in `module`'s tree
+/// (``BertSelfAttention/packProjections()``): after construction and after loading weights.
+func packAttentionProjections(in module: any Module) {
+    for m in module.descendants() { (m as? BertSelfAttention)?.packProjections() }
 }

@@ -1,8 +1,9 @@
 import TensorCore
 
 /// Attention output: dense(H→H) → dropout → LayerNorm(x + residual). Names `dense`, `LayerNorm`.
+///
+/// Reference: `BertSelfOutput` in transformers v5.23.0, [modeling_bert.py#L282](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/bert/modeling_bert.py#L282).
 public final class BertSelfOutput: Module {
-    public var isTraining = true
     public let dense: Linear
     public let layerNorm: LayerNorm
     public let dropout: Dropout
@@ -13,8 +14,8 @@ public final class BertSelfOutput: Module {
         dropout = Dropout(probability: Float(config.hiddenDropoutProb), generator: &generator)
     }
 
-    public func namedParameters() -> [(String, Parameter)] {
-        prefixed("dense", dense) + prefixed("LayerNorm", layerNorm)
+    public var children: [ModuleChild] {
+        [.init("dense", dense), .init("LayerNorm", layerNorm), .init("dropout", dropout)]
     }
 
     /// - Parameters: hidden [B, T, H] (attention context), residual [B, T, H].

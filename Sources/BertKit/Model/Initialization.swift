@@ -29,10 +29,12 @@ func zeroEmbedding(_ count: Int, _ dimension: Int, paddingIndex: Int? = nil) -> 
 /// Hugging Face `_init_weights` for BERT: Linear and Embedding weights ~ normal(0, range),
 /// biases 0 (including `cls.predictions.bias`), LayerNorm weight 1 / bias 0, the padding row of
 /// the word embeddings zeroed. Parameters are visited in `namedParameters()` order, so a given
-/// generator state always gives the same model.
-func initializeBertWeights(_ module: any Module, config: BertConfig, generator: inout RandomGenerator) {
+/// generator state always gives the same model. `only`, when given, restricts it to those names
+/// (the weights a checkpoint did not provide).
+func initializeBertWeights(_ module: any Module, config: BertConfig, generator: inout RandomGenerator,
+                           only: Set<String>? = nil) {
     let std = Float(config.initializerRange)
-    for (name, p) in module.namedParameters() {
+    for (name, p) in module.namedParameters() where only?.contains(name) ?? true {
         let shape = p.value.shape
         if name.hasSuffix("LayerNorm.weight") {
             p.value = Tensor.ones(shape)

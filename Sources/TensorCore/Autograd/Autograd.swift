@@ -24,8 +24,14 @@ extension Tensor {
         var result = output
         result.node = nil
         guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else { return result }
+        let count = inputs.count
         result.node = GradNode(op: op, inputs: inputs.map(\.node), inputShapes: inputs.map(\.shape),
-                               shape: output.shape, backward: backward)
+                               shape: output.shape) { g, sink in
+            let gradients = backward(g)
+            precondition(gradients.count == count,
+                         "Tensor.backward: op '\(op)' returned \(gradients.count) gradients for \(count) inputs")
+            for (i, gi) in gradients.enumerated() { sink.add(gi, toInput: i) }
+        }
         return result
     }
 
@@ -33,15 +39,17 @@ extension Tensor {
     /// added into the input's gradient than materialised (a scatter of a few rows into a large
     /// table): `accumulate(g, &into)` adds the input gradient for output gradient `g` into
     /// `into` — the input's gradient accumulated so far, contiguous and owned by nobody else —
-    /// or, when `into` is nil, stores a new one there.
+    /// or, when `into` is nil, stores a new one there (``GradientSink/accumulate(toInput:_:)``).
     static func recordAccumulating(op: String, input: Tensor, output: Tensor,
-                                   accumulate: @escaping GradNode.Accumulate) -> Tensor {
-        let result = record(op: op, inputs: [input], output: output) { g in
-            var created: Tensor?
-            accumulate(g, &created)
-            return [created]
+                                   accumulate: @escaping @Sendable (_ gradient: Tensor, _ into: inout Tensor?) -> Void)
+        -> Tensor
+    {
+        var result = output
+        result.node = nil
+        guard GradMode.isEnabled, let node = input.node else { return result }
+        result.node = GradNode(op: op, inputs: [node], inputShapes: [input.shape], shape: output.shape) { g, sink in
+            sink.accumulate(toInput: 0) { into in accumulate(g, &into) }
         }
-        result.node?.accumulate = accumulate
         return result
     }
 
@@ -55,7 +63,9 @@ extension Tensor {
     ///
     /// Gradients are **added** to each reached ``Parameter/grad``; they accumulate over calls
     /// until ``Parameter/zeroGrad()`` (or `Module.zeroGrad()`). The graph is freed afterwards,
-    /// so a second `backward()` through the same graph is an error.
+    /// so a second `backward()` through the same graph is an error. A parameter's
+    /// ``Parameter/onGradientFinal`` hook runs as soon as its gradient for this pass is complete,
+    /// while the rest of backward still runs.
     ///
     /// ```swift
     /// model.zeroGrad()
@@ -69,6 +79,11 @@ extension Tensor {
 
     /// Backpropagates `gradient` (the loss gradient with respect to this tensor, same shape).
     /// See ``backward()``.
+    ///
+    /// Nodes are propagated in topological order (every consumer before what it consumes); each
+    /// op sends its inputs' gradients through one ``GradientSink``. A parameter leaf is finished
+    /// — its gradient added to ``Parameter/grad`` and its hook run — the moment the last op that
+    /// uses it has been propagated, not at the end of the pass.
     public func backward(gradient: Tensor) {
         guard let root = node else {
             preconditionFailure("Tensor.backward: tensor of shape \(shape) does not require gradients (no parameter reaches it, or it was computed under withNoGrad)")
@@ -78,45 +93,19 @@ extension Tensor {
         withNoGrad {
             let order = GradNode.topologicalOrder(from: root)
             root.pendingGradient = gradient.detached()
-            for node in order {
-                guard let grad = node.pendingGradient else {
-                    node.release()
-                    continue
-                }
-                node.pendingGradient = nil
-                if node.isLeaf {
-                    node.parameter?.accumulate(grad)
-                    continue
-                }
-                guard let backward = node.backward else {
-                    preconditionFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
-                }
-                if let accumulate = node.accumulate, let input = node.inputs.first ?? nil {
-                    // Into the input's pending gradient, in place, instead of a new dense one.
-                    var into = input.pendingGradient
-                    input.pendingGradient = nil
-                    into?.makeUniqueContiguous()
-                    accumulate(grad, &into)
-                    precondition(into?.shape ?? node.inputShapes[0] == node.inputShapes[0],
-                                 "Tensor.backward: op '\(node.op)' accumulated a gradient of shape \(into?.shape ?? []) for input of shape \(node.inputShapes[0])")
-                    input.pendingGradient = into?.detached()
-                    node.release()
-                    continue
-                }
-                let inputGrads = backward(grad)
-                precondition(inputGrads.count == node.inputs.count,
-                             "Tensor.backward: op '\(node.op)' returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
-                for (i, input) in node.inputs.enumerated() {
-                    guard let input, let g = inputGrads[i] else { continue }
-                    precondition(g.shape == node.inputShapes[i],
-                                 "Tensor.backward: op '\(node.op)' returned gradient of shape \(g.shape) for input \(i) of shape \(node.inputShapes[i])")
-                    if var existing = input.pendingGradient {
-                        input.pendingGradient = nil
-                        existing.accumulateGradient(g)
-                        input.pendingGradient = existing
-                    } else {
-                        input.pendingGradient = g.detached()
+            if root.isLeaf { root.finishLeaf() }
+            for node in order where !node.isLeaf {
+                if let grad = node.pendingGradient {
+                    node.pendingGradient = nil
+                    guard let propagate = node.propagate else {
+                        preconditionFailure("Tensor.backward: graph through op '\(node.op)' was already freed by an earlier backward")
                     }
+                    propagate(grad, GradientSink(node: node))
+                }
+                // Every edge out of this node has now delivered its contribution (or none).
+                for case let input? in node.inputs {
+                    input.remainingConsumers -= 1
+                    if input.isLeaf && input.remainingConsumers == 0 { input.finishLeaf() }
                 }
                 node.release()
             }
@@ -125,8 +114,6 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// `self += g` for gradient accumulation: in place when this tensor solely owns contiguous
-    /// storage, else into a new tensor (never copies first).
     /// Makes this tensor contiguous storage that nothing else references (copying only when
     /// needed), so it can be updated in place.
     mutating func makeUniqueContiguous() {
@@ -136,6 +123,8 @@ extension Tensor {
         self = copy
     }
 
+    /// `self += g` for gradient accumulation: in place when this tensor solely owns contiguous
+    /// storage, else into a new tensor (never copies first).
     mutating func accumulateGradient(_ g: Tensor) {
         if node == nil, isContiguous, isKnownUniquelyReferenced(&storage) {
             addInPlace(g)
@@ -146,21 +135,26 @@ extension Tensor {
 }
 
 extension GradNode {
-    /// Interior nodes reachable from `root`, each after every node that consumes it (reverse
-    /// post-order of an iterative depth-first search). Leaves are included.
+    /// Nodes reachable from `root` (leaves included), each after every node that consumes it
+    /// (reverse post-order of an iterative depth-first search). Also sets each node's
+    /// ``remainingConsumers`` to the number of edges that reach it.
     static func topologicalOrder(from root: GradNode) -> [GradNode] {
         var visited = Set<ObjectIdentifier>()
         var postOrder: [GradNode] = []
         var stack: [(node: GradNode, next: Int)] = [(root, 0)]
         visited.insert(ObjectIdentifier(root))
+        root.remainingConsumers = 0
         while !stack.isEmpty {
             let top = stack.count - 1
             let (node, next) = stack[top]
             if next < node.inputs.count {
                 stack[top].next += 1
-                if let child = node.inputs[next], visited.insert(ObjectIdentifier(child)).inserted {
+                guard let child = node.inputs[next] else { continue }
+                if visited.insert(ObjectIdentifier(child)).inserted {
+                    child.remainingConsumers = 0
                     stack.append((child, 0))
                 }
+                child.remainingConsumers += 1
             } else {
                 postOrder.append(node)
                 stack.removeLast()
@@ -170,11 +164,20 @@ extension GradNode {
         return postOrder
     }
 
+    /// A leaf whose gradient for this pass is complete: adds it to the parameter's `grad` and
+    /// runs the parameter's ``Parameter/onGradientFinal`` hook (nothing when no gradient came).
+    func finishLeaf() {
+        guard let gradient = pendingGradient else { return }
+        pendingGradient = nil
+        guard let parameter else { return }
+        parameter.accumulate(gradient)
+        parameter.onGradientFinal?(parameter)
+    }
+
     /// Drops the closure and input links once this node's gradient has been propagated.
     func release() {
         if !isLeaf {
-            backward = nil
-            accumulate = nil
+            propagate = nil
             inputs = []
         }
     }

@@ -1,8 +1,9 @@
-/// A small strict JSON reader and string escaper for safetensors headers.
-///
-/// Own parser rather than Foundation's, because a header is hostile input: it must reject
-/// duplicate keys (the format forbids them), keep integers exact up to `UInt64.max`, bound the
-/// nesting depth (no stack overflow on `[[[[…`), and say at which byte it failed.
+// A small strict JSON reader and string escaper for safetensors headers.
+//
+// Own parser rather than Foundation's, because a header is hostile input: it must reject
+// duplicate keys (the format forbids them), keep integers exact up to `UInt64.max`, bound the
+// nesting depth (no stack overflow on `[[[[…`), and say at which byte it failed.
+
 /// One `"key": value` pair of a JSON object (objects keep order and duplicates).
 struct JSONMember: Equatable {
     var key: String

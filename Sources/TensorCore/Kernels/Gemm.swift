@@ -143,12 +143,7 @@ enum Gemm {
         let cores = StridedLoop.cores
         if !reducesIntoC, cores > 1, batchCount >= 2 * cores, m * n * k <= smallGemmWork {
             BLASThreads.singleThreaded {
-                withoutActuallyEscaping(runBatches) { run in
-                    let work = UncheckedSendable(value: run)
-                    DispatchQueue.concurrentPerform(iterations: cores) { i in
-                        work.value((batchCount * i / cores)..<(batchCount * (i + 1) / cores))
-                    }
-                }
+                parallelFor(cores) { i in runBatches(evenSplit(i, of: cores, total: batchCount)) }
             }
         } else {
             runBatches(0..<batchCount)

@@ -29,12 +29,9 @@ enum KernelParallel {
             body(0, 0, rows)
             return
         }
-        withoutActuallyEscaping(body) { escaping in
-            let work = UncheckedSendable(value: escaping)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = rows * c / chunks, hi = rows * (c + 1) / chunks
-                if hi > lo { work.value(c, lo, hi - lo) }
-            }
+        parallelFor(chunks) { c in
+            let r = evenSplit(c, of: chunks, total: rows)
+            if !r.isEmpty { body(c, r.lowerBound, r.count) }
         }
     }
 

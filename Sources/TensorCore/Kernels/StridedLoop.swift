@@ -88,30 +88,16 @@ enum StridedLoop {
             process(runs: 0..<runCount, pieceStart: 0, pieceCount: innerCount)
             return
         }
-        // The kernel writes disjoint memory per piece; the closure itself is not Sendable
-        // (it carries raw pointers), hence the unchecked box.
-        withoutActuallyEscaping(process) { escaping in
-            let work = UncheckedSendable(value: escaping)
-            if runCount >= chunks {
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let lo = runCount * c / chunks, hi = runCount * (c + 1) / chunks
-                    work.value(lo..<hi, 0, innerCount)
-                }
-            } else {
-                // Few long runs: split each run's inner dimension into pieces.
-                let pieces = (chunks + runCount - 1) / runCount
-                DispatchQueue.concurrentPerform(iterations: runCount * pieces) { item in
-                    let r = item / pieces, p = item % pieces
-                    let lo = innerCount * p / pieces, hi = innerCount * (p + 1) / pieces
-                    work.value(r..<(r + 1), lo, hi - lo)
-                }
+        // The kernel writes disjoint memory per piece.
+        if runCount >= chunks {
+            parallelFor(chunks) { c in process(runs: evenSplit(c, of: chunks, total: runCount), pieceStart: 0, pieceCount: innerCount) }
+        } else {
+            // Few long runs: split each run's inner dimension into pieces.
+            let pieces = (chunks + runCount - 1) / runCount
+            parallelFor(runCount * pieces) { item in
+                let r = item / pieces, inner = evenSplit(item % pieces, of: pieces, total: innerCount)
+                process(runs: r..<(r + 1), pieceStart: inner.lowerBound, pieceCount: inner.count)
             }
         }
     }
-}
-
-/// Carries a non-Sendable value into concurrently executed code whose accesses the caller has
-/// made disjoint.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
 }

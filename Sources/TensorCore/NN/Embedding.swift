@@ -25,7 +25,7 @@ public final class Embedding: Module {
     public let paddingIndex: Int?
     public let count: Int
     public let dimension: Int
-    public var isTraining = true
+    public var children: [ModuleChild] { [.init("weight", weight)] }
 
     /// A table with freshly drawn rows (the padding row zeroed).
     /// - Parameters:

@@ -15,7 +15,7 @@ public final class LayerNorm: Module {
     /// Added to the variance (PyTorch's default 1e-5; BERT uses 1e-12).
     public let eps: Float
     public let dimension: Int
-    public var isTraining = true
+    public var children: [ModuleChild] { [.init("weight", weight), .init("bias", bias)] }
 
     /// A layer with weight 1 and bias 0.
     public init(dimension: Int, eps: Float = 1e-5) {

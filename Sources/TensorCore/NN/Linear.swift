@@ -29,7 +29,7 @@ public final class Linear: Module {
     public let bias: Parameter?
     public let inFeatures: Int
     public let outFeatures: Int
-    public var isTraining = true
+    public var children: [ModuleChild] { [.init("weight", weight), .init("bias", bias)] }
 
     /// A layer with freshly initialised parameters.
     /// - Parameters:

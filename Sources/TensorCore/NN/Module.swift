@@ -1,66 +1,148 @@
-import Foundation
-
 /// A neural-network building block that owns ``Parameter``s and child modules.
 ///
-/// Conformers usually implement only their forward (`callAsFunction`) and get the rest by
-/// reflection over stored properties: a `Parameter` property contributes its label, a child
-/// `Module` contributes `label.` + its own names, arrays contribute `label.i.`, optionals are
-/// unwrapped (nil contributes nothing) and a property declared as `` `self` `` is named
-/// `self` — so property paths become Hugging Face checkpoint keys:
+/// A module declares its direct children once, each under its checkpoint key, in ``children``;
+/// everything else walks that one declaration: parameter names (``namedParameters()``, the
+/// Hugging Face keys), ``train()``/``eval()``, ``zeroGrad()``, initialisation, checkpoint
+/// loading and the random streams a checkpoint saves (``namedRandomStreams()``).
 ///
 /// ```swift
 /// final class Block: Module {
-///     let attention: Attention          // "attention.…"
-///     let layers: [Linear]              // "layers.0.weight", "layers.0.bias", …
-///     let norm: LayerNorm?              // "norm.weight" when present
-///     var isTraining = true
+///     let attention: Attention
+///     let layers: [Linear]
+///     let norm: LayerNorm?
+///     let dropout: Dropout
 ///     init(…) { … }
+///     var children: [ModuleChild] {
+///         [.init("attention", attention),        // "attention.…"
+///          .init("layers", layers),              // "layers.0.weight", "layers.0.bias", …
+///          .init("norm", norm),                  // "norm.weight" when present
+///          .init("dropout", dropout)]            // no parameters; follows train()/eval()
+///     }
 ///     func callAsFunction(_ x: Tensor) -> Tensor { … }
 /// }
 /// block.namedParameters()   // [("attention.self.query.weight", p), …]
 /// ```
 ///
-/// Parameters reached twice (tied weights) are listed once, under the first name found.
-/// Dictionaries are not traversed; override ``namedParameters()`` for custom layouts.
+/// A module that does not implement `children` gets them from its stored properties by
+/// reflection (a `Parameter` or `Module` property under its name, arrays as `name.i`,
+/// optionals unwrapped, a property declared as `` `self` `` named `self`): convenient for
+/// small modules of your own; the library's modules declare theirs.
+///
+/// A parameter or module reached twice (tied weights, a back reference) is listed once, under
+/// the first path found.
 public protocol Module: AnyObject {
-    /// Every parameter with its dotted path, in declaration order.
-    func namedParameters() -> [(String, Parameter)]
-    /// Training mode (dropout active). Store `var isTraining = true` in modules whose forward
-    /// depends on it; others may use the default, which keeps the flag in a side table.
+    /// The direct parameters and child modules, each under its key, in declaration order.
+    var children: [ModuleChild] { get }
+}
+
+/// One entry of ``Module/children``: a parameter, a module or an array of modules (keyed
+/// `key.0`, `key.1`, …) under a checkpoint key. A nil value declares an absent optional child.
+/// An empty key makes the child's names this module's own (a transparent wrapper).
+public struct ModuleChild {
+    public enum Value {
+        case parameter(Parameter)
+        case module(any Module)
+        case modules([any Module])
+        case absent
+    }
+
+    public let key: String
+    public let value: Value
+
+    /// A parameter under `key` (nothing when nil).
+    public init(_ key: String, _ parameter: Parameter?) {
+        self.key = key
+        value = parameter.map { .parameter($0) } ?? .absent
+    }
+
+    /// A child module under `key` (nothing when nil).
+    public init(_ key: String, _ module: (any Module)?) {
+        self.key = key
+        value = module.map { .module($0) } ?? .absent
+    }
+
+    /// Child modules under `key.0`, `key.1`, …
+    public init<M: Module>(_ key: String, _ modules: [M]) {
+        self.key = key
+        value = .modules(modules)
+    }
+}
+
+/// A module whose forward depends on the training mode (dropout; a user's batch norm): it
+/// stores the mode, and ``Module/train()`` / ``Module/eval()`` set it on every such module of a
+/// tree. Other modules store nothing.
+///
+/// ```swift
+/// final class Noise: TrainingModeModule {
+///     var isTraining = true
+///     var children: [ModuleChild] { [] }
+///     func callAsFunction(_ x: Tensor) -> Tensor { isTraining ? x + 0.1 : x }
+/// }
+/// ```
+public protocol TrainingModeModule: Module {
+    /// True (the default) in training mode.
     var isTraining: Bool { get set }
-    /// Turns training mode on for this module and every child module.
-    func train()
-    /// Turns training mode off (evaluation) for this module and every child module.
-    func eval()
 }
 
 extension Module {
+    public var children: [ModuleChild] { ModuleReflection.children(of: self) }
+
+    /// Every parameter with its dotted path (its checkpoint key), each once, in declaration order.
     public func namedParameters() -> [(String, Parameter)] {
-        // Modules being traversed further up this call chain (a child holding a reference to
-        // an ancestor must not loop).
-        let active = ModuleReflection.activeModules
-        let me = ObjectIdentifier(self)
-        if active.contains(me) { return [] }
-        return ModuleReflection.$activeModules.withValue(active.union([me])) {
-            var result: [(String, Parameter)] = []
-            var seenParameters = Set<ObjectIdentifier>()
-            var visitedModules: Set<ObjectIdentifier> = [me]
-            ModuleReflection.collect(self, prefix: "", into: &result, seenParameters: &seenParameters,
-                                     visitedModules: &visitedModules)
-            return result
+        var result: [(String, Parameter)] = []
+        var seen = Set<ObjectIdentifier>()
+        walk { path, child in
+            if case .parameter(let p) = child, seen.insert(ObjectIdentifier(p)).inserted { result.append((path, p)) }
+        }
+        return result
+    }
+
+    /// ``namedParameters()`` with `prefix.` in front of every name: for gathering the parameters
+    /// of several modules under distinct names.
+    ///
+    /// ```swift
+    /// let named = fc1.namedParameters(prefix: "fc1") + fc2.namedParameters(prefix: "fc2")
+    /// let optimizer = AdamW([ParameterGroup(named, learningRate: 1e-3, weightDecay: 0.01)])
+    /// // "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"
+    /// ```
+    public func namedParameters(prefix: String) -> [(String, Parameter)] {
+        namedParameters().map { (prefix.isEmpty ? $0.0 : prefix + "." + $0.0, $0.1) }
+    }
+
+    /// The distinct parameters (tied ones once), in ``namedParameters()`` order.
+    public func parameters() -> [Parameter] { namedParameters().map(\.1) }
+
+    /// This module and every module below it, each once, with its dotted path ("" for this
+    /// one), depth first in declaration order.
+    public func namedModules() -> [(String, any Module)] {
+        var result: [(String, any Module)] = [("", self)]
+        walk { path, child in
+            if case .module(let m) = child { result.append((path, m)) }
+        }
+        return result
+    }
+
+    /// Every module below this one (each once), depth first in declaration order.
+    public func descendants() -> [any Module] { namedModules().dropFirst().map(\.1) }
+
+    /// True when every ``TrainingModeModule`` in this tree (this one included) is in training
+    /// mode — also for a tree without any, whose forward does not depend on the mode.
+    public var isTraining: Bool {
+        namedModules().allSatisfy { ($0.1 as? any TrainingModeModule)?.isTraining ?? true }
+    }
+
+    /// Turns training mode on for every ``TrainingModeModule`` in this tree (dropout active).
+    public func train() { setTrainingMode(true) }
+
+    /// Turns training mode off (evaluation) for every ``TrainingModeModule`` in this tree.
+    public func eval() { setTrainingMode(false) }
+
+    /// Sets the training mode of every ``TrainingModeModule`` in this tree.
+    public func setTrainingMode(_ training: Bool) {
+        for (_, module) in namedModules() {
+            if let m = module as? any TrainingModeModule { m.isTraining = training }
         }
     }
-
-    public var isTraining: Bool {
-        get { TrainingModeTable.shared.mode(of: self) }
-        set { TrainingModeTable.shared.setMode(newValue, of: self) }
-    }
-
-    public func train() { setTrainingRecursively(true) }
-    public func eval() { setTrainingRecursively(false) }
-
-    /// The distinct parameters (tied ones once), in `namedParameters()` order.
-    public func parameters() -> [Parameter] { namedParameters().map(\.1) }
 
     /// Clears every parameter's accumulated gradient. Gradients accumulate across
     /// `backward()` calls until this is called.
@@ -68,34 +150,52 @@ extension Module {
         for p in parameters() { p.zeroGrad() }
     }
 
-    /// Direct and indirect child modules (each once), depth first in declaration order.
-    public func descendants() -> [any Module] {
-        var result: [any Module] = []
-        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
-        var stack: [any Module] = [self]
-        while let module = stack.popLast() {
-            var children: [any Module] = []
-            ModuleReflection.childModules(of: module, into: &children)
-            for child in children.reversed() where visited.insert(ObjectIdentifier(child)).inserted {
-                stack.append(child)
-            }
-            if module !== self { result.append(module) }
+    /// The walk behind every method above: visits each parameter and module below this one
+    /// (modules reached before are not entered again) with its dotted path.
+    func walk(_ visit: (String, ModuleChild.Value) -> Void) {
+        var entered: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        func join(_ prefix: String, _ key: String) -> String {
+            prefix.isEmpty ? key : key.isEmpty ? prefix : prefix + "." + key
         }
-        return result
-    }
-
-    /// Sets `isTraining` on this module and all descendants.
-    public func setTrainingRecursively(_ training: Bool) {
-        let me = self as any Module
-        me.isTraining = training
-        for child in descendants() { child.isTraining = training }
+        func enter(_ module: any Module, _ path: String) {
+            for child in module.children {
+                let childPath = join(path, child.key)
+                switch child.value {
+                case .parameter:
+                    visit(childPath, child.value)
+                case .module(let m):
+                    guard entered.insert(ObjectIdentifier(m)).inserted else { continue }
+                    visit(childPath, child.value)
+                    enter(m, childPath)
+                case .modules(let ms):
+                    for (i, m) in ms.enumerated() where entered.insert(ObjectIdentifier(m)).inserted {
+                        let elementPath = join(childPath, String(i))
+                        visit(elementPath, .module(m))
+                        enter(m, elementPath)
+                    }
+                case .absent:
+                    continue
+                }
+            }
+        }
+        enter(self, "")
     }
 }
 
-/// Mirror-based traversal behind the default ``Module`` implementations.
+/// The default ``Module/children``: stored properties found by reflection.
 enum ModuleReflection {
-    /// Modules whose default `namedParameters()` is running in the current task.
-    @TaskLocal static var activeModules: Set<ObjectIdentifier> = []
+    static func children(of module: any Module) -> [ModuleChild] {
+        var result: [ModuleChild] = []
+        var chain: [Mirror] = []
+        var mirror: Mirror? = Mirror(reflecting: module)
+        while let m = mirror { chain.append(m); mirror = m.superclassMirror }
+        for m in chain.reversed() {  // superclass properties first
+            for (i, child) in m.children.enumerated() {
+                collect(child.value, key: label(child.label, index: i), into: &result)
+            }
+        }
+        return result
+    }
 
     static func label(_ raw: String?, index: Int) -> String {
         guard var name = raw else { return String(index) }
@@ -104,87 +204,17 @@ enum ModuleReflection {
         return name
     }
 
-    static func mirrors(of subject: Any) -> [Mirror] {
-        var chain: [Mirror] = []
-        var mirror: Mirror? = Mirror(reflecting: subject)
-        while let m = mirror { chain.append(m); mirror = m.superclassMirror }
-        return chain.reversed()  // superclass properties first
-    }
-
-    static func collect(_ value: Any, prefix: String, into result: inout [(String, Parameter)],
-                        seenParameters: inout Set<ObjectIdentifier>, visitedModules: inout Set<ObjectIdentifier>) {
-        for mirror in mirrors(of: value) {
-            for (i, child) in mirror.children.enumerated() {
-                visit(child.value, name: prefix + label(child.label, index: i), into: &result,
-                      seenParameters: &seenParameters, visitedModules: &visitedModules)
-            }
-        }
-    }
-
-    static func visit(_ value: Any, name: String, into result: inout [(String, Parameter)],
-                      seenParameters: inout Set<ObjectIdentifier>, visitedModules: inout Set<ObjectIdentifier>) {
-        if let parameter = value as? Parameter {
-            if seenParameters.insert(ObjectIdentifier(parameter)).inserted { result.append((name, parameter)) }
-            return
-        }
-        if let module = value as? any Module {
-            guard visitedModules.insert(ObjectIdentifier(module)).inserted else { return }
-            for (childName, parameter) in module.namedParameters()
-            where seenParameters.insert(ObjectIdentifier(parameter)).inserted {
-                result.append((name + "." + childName, parameter))
-            }
-            return
-        }
+    static func collect(_ value: Any, key: String, into result: inout [ModuleChild]) {
+        if let parameter = value as? Parameter { result.append(ModuleChild(key, parameter)); return }
+        if let module = value as? any Module { result.append(ModuleChild(key, module)); return }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional:
-            if let wrapped = mirror.children.first {
-                visit(wrapped.value, name: name, into: &result, seenParameters: &seenParameters, visitedModules: &visitedModules)
-            }
+            if let wrapped = mirror.children.first { collect(wrapped.value, key: key, into: &result) }
         case .collection:
-            for (i, element) in mirror.children.enumerated() {
-                visit(element.value, name: "\(name).\(i)", into: &result, seenParameters: &seenParameters, visitedModules: &visitedModules)
-            }
+            for (i, element) in mirror.children.enumerated() { collect(element.value, key: "\(key).\(i)", into: &result) }
         default:
             break
         }
-    }
-
-    static func childModules(of module: any Module, into result: inout [any Module]) {
-        for mirror in mirrors(of: module) {
-            for child in mirror.children { findModules(child.value, into: &result) }
-        }
-    }
-
-    static func findModules(_ value: Any, into result: inout [any Module]) {
-        if value is Parameter { return }
-        if let module = value as? any Module { result.append(module); return }
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .optional, .collection:
-            for child in mirror.children { findModules(child.value, into: &result) }
-        default:
-            break
-        }
-    }
-}
-
-/// Training flags of modules that do not store their own `isTraining`.
-final class TrainingModeTable: @unchecked Sendable {
-    static let shared = TrainingModeTable()
-    private struct Entry { weak var module: AnyObject?; var training: Bool }
-    private let lock = NSLock()
-    private var entries: [ObjectIdentifier: Entry] = [:]
-
-    func mode(of module: AnyObject) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard let entry = entries[ObjectIdentifier(module)], entry.module === module else { return true }
-        return entry.training
-    }
-
-    func setMode(_ training: Bool, of module: AnyObject) {
-        lock.lock(); defer { lock.unlock() }
-        if entries.count > 1024 { entries = entries.filter { $0.value.module != nil } }
-        entries[ObjectIdentifier(module)] = Entry(module: module, training: training)
     }
 }

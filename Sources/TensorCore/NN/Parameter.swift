@@ -33,6 +33,19 @@ public final class Parameter: @unchecked Sendable {
         didSet { bindValue() }
     }
     private var leaf: GradNode?
+    /// Runs during ``Tensor/backward()`` as soon as this parameter's gradient for that pass is
+    /// complete (after its last contribution has been added to ``grad``), once per pass that
+    /// reaches it, while backward goes on with the rest of the graph — as PyTorch's
+    /// `register_post_accumulate_grad_hook`. Data-parallel training starts reducing a bucket of
+    /// gradients from here. Runs on the thread that called `backward()`, with grad mode off.
+    ///
+    /// ```swift
+    /// for p in model.parameters() {
+    ///     p.onGradientFinal = { p in reducer.gradientIsFinal(p) }
+    /// }
+    /// loss.backward()
+    /// ```
+    public var onGradientFinal: ((Parameter) -> Void)?
 
     /// A parameter holding `value`.
     public init(_ value: Tensor, name: String = "", requiresGrad: Bool = true) {

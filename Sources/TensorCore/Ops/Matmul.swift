@@ -22,20 +22,14 @@ extension Tensor {
         Gemm.batched(self, other, into: out, beta: 0)
         guard Tensor.needsGradient(self, other) else { return out }
         let needA = requiresGrad, needB = other.requiresGrad
-        // Keep only what backward reads: B for dA, A for dB (placeholders keep the rank).
-        let a = needB ? detached() : self.placeholderView(), b = needA ? other.detached() : other.placeholderView()
+        // Keep only what backward reads: B for dA, A for dB.
+        let a: Tensor? = needB ? detached() : nil, b: Tensor? = needA ? other.detached() : nil
         let aShape = shape, bShape = other.shape
         let aColumnMajor = Tensor.isColumnMajorMatrix(self), bColumnMajor = Tensor.isColumnMajorMatrix(other)
         return Tensor.record(op: "matmul", inputs: [self, other], output: out) { g in
-            [needA ? Tensor.matmulGradient(shape: aShape, columnMajor: aColumnMajor, g, b.transposed()) : nil,  // dA = G·Bᵀ
-             needB ? Tensor.matmulGradient(shape: bShape, columnMajor: bColumnMajor, a.transposed(), g) : nil]  // dB = Aᵀ·G
+            [needA ? Tensor.matmulGradient(shape: aShape, columnMajor: aColumnMajor, g, b!.transposed()) : nil,  // dA = G·Bᵀ
+             needB ? Tensor.matmulGradient(shape: bShape, columnMajor: bColumnMajor, a!.transposed(), g) : nil]  // dB = Aᵀ·G
         }
-    }
-
-    /// A tensor of this shape over a single shared zero (stride 0), to stand in for an operand
-    /// backward does not read.
-    func placeholderView() -> Tensor {
-        Tensor(shape: shape, strides: [Int](repeating: 0, count: rank), offset: 0, storage: TensorStorage.zeroScalar)
     }
 
     /// True for a 2-D operand stored column-major (e.g. a transposed weight view): its

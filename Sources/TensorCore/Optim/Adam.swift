@@ -1,14 +1,21 @@
-/// Adam (`torch.optim.Adam`) with bias correction and optional coupled L2 weight decay
-/// (`g ← g + weightDecay·p`, which then flows through the moments).
+import CKernels
+import Foundation
+
+/// Adam (`torch.optim.Adam`) with bias correction — and, with `decoupledWeightDecay`, AdamW
+/// (`torch.optim.AdamW`, see ``AdamW``). One implementation: the flag decides how weight decay
+/// enters, coupled L2 (`g ← g + weightDecay·p`, which then flows through the moments) or
+/// decoupled (`p ← p·(1 − lr·weightDecay)` before the update).
 ///
-/// Defaults as PyTorch: β = (0.9, 0.999), ε = 1e-8, weight decay 0 (set per group), no AMSGrad.
-/// For decoupled decay use ``AdamW``. State per parameter: `exp_avg`, `exp_avg_sq`.
+/// Defaults as PyTorch: β = (0.9, 0.999), ε = 1e-8 (inside the bias-corrected denominator),
+/// weight decay 0 for Adam (set per group), no AMSGrad. State per parameter: `exp_avg`,
+/// `exp_avg_sq`.
 ///
 /// ```swift
 /// let adam = Adam(parameters: model.parameters(), learningRate: 1e-3)
 /// ```
-public final class Adam: AdamFamilyOptimizer {
-    public let kind = "Adam"
+public class Adam: Optimizer {
+    /// "Adam", or "AdamW" with decoupled weight decay (written into saved state).
+    public let kind: String
     public var parameterGroups: [ParameterGroup]
     public var stepCount = 0
     public let state = OptimizerStateStore()
@@ -16,20 +23,25 @@ public final class Adam: AdamFamilyOptimizer {
     public let betas: (Double, Double)
     /// Added to the bias-corrected root of the second moment.
     public let epsilon: Double
-
-    /// Coupled L2 (Adam) weight decay.
-    public var decouplesWeightDecay: Bool { false }
+    /// True for decoupled decay `p ← p·(1 − lr·wd)` (AdamW), false for L2 decay added to the
+    /// gradient (Adam).
+    public let decouplesWeightDecay: Bool
 
     /// - Parameters:
-    ///   - groups: parameter groups (learning rate and L2 weight decay each).
+    ///   - groups: parameter groups (learning rate and weight decay each).
     ///   - betas: moment decay rates (default (0.9, 0.999)).
     ///   - epsilon: numerical stabiliser (default 1e-8).
-    public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8) {
-        AdamUpdate.checkArguments("Adam", betas: betas, epsilon: epsilon)
-        ParameterGroup.validate(groups, optimizer: "Adam")
+    ///   - decoupledWeightDecay: AdamW's decay instead of Adam's L2 (default false).
+    public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8,
+                decoupledWeightDecay: Bool = false) {
+        let kind = decoupledWeightDecay ? "AdamW" : "Adam"
+        AdamUpdate.checkArguments(kind, betas: betas, epsilon: epsilon)
+        ParameterGroup.validate(groups, optimizer: kind)
+        self.kind = kind
         parameterGroups = groups
         self.betas = betas
         self.epsilon = epsilon
+        decouplesWeightDecay = decoupledWeightDecay
     }
 
     /// One group with `learningRate` (default 1e-3) and L2 `weightDecay` (default 0).
@@ -38,5 +50,66 @@ public final class Adam: AdamFamilyOptimizer {
                             weightDecay: Double = 0) {
         self.init([ParameterGroup(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)],
                   betas: betas, epsilon: epsilon)
+    }
+
+    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
+
+    public func step() { step(gradientScale: 1) }  // × 1 is exact: the same update bit for bit
+
+    /// ``Optimizer/step()`` with every gradient multiplied by `gradientScale` on the fly (the
+    /// stored gradients are not changed): with ``gradientClipCoefficient(_:maxNorm:normType:)``
+    /// this is `clipGradNorm` + `step()` in one pass over the gradients, with the same result.
+    ///
+    /// ```swift
+    /// let clip = gradientClipCoefficient(parameters, maxNorm: 1.0)
+    /// optimizer.step(gradientScale: clip.coefficient)
+    /// ```
+    public func step(gradientScale: Float) {
+        stepCount += 1
+        AdamUpdate.step(self, betas: betas, epsilon: epsilon, decoupled: decouplesWeightDecay,
+                        gradientScale: gradientScale)
+    }
+}
+
+/// The shared Adam/AdamW update, operation for operation as `torch.optim.adam._single_tensor_adam`
+/// on CPU in float32 (scalars computed in Double like Python floats, then rounded to Float):
+///
+///     p ← p·(1 − lr·wd)                    (AdamW, decoupled)
+///     g ← g + wd·p                         (Adam, coupled L2)
+///     m ← lerp(m, g, 1 − β1)
+///     v ← v·β2 + (1 − β2)·g·g
+///     p ← p − (lr / (1 − β1ᵗ))·m / (√v / √(1 − β2ᵗ) + ε)
+enum AdamUpdate {
+    static func checkArguments(_ name: String, betas: (Double, Double), epsilon: Double) {
+        precondition((0..<1).contains(betas.0) && (0..<1).contains(betas.1),
+                     "\(name): betas must be in [0, 1), got \(betas)")
+        precondition(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
+    }
+
+    static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool,
+                     gradientScale: Float) {
+        let weight = Float(1 - betas.0)
+        let beta2 = Float(betas.1)
+        let oneMinusBeta2 = Float(1 - betas.1)
+        let eps = Float(epsilon)
+        optimizer.forEachUpdate { group, state, p, g, n in
+            let t = Double(state.step)
+            let lr = group.learningRate
+            let stepSize = lr / (1 - pow(betas.0, t))
+            let correction2Root = Float((1 - pow(betas.1, t)).squareRoot())
+            let negativeStep = Float(-stepSize)
+            let m = state.buffer("exp_avg", count: n).pointer
+            let v = state.buffer("exp_avg_sq", count: n).pointer
+            let decay = Float(group.weightDecay)
+            let shrink = Float(1 - lr * group.weightDecay)
+            let hasDecay = group.weightDecay != 0
+            let decoupledFlag: Int32 = decoupled && hasDecay ? 1 : 0
+            let coupledFlag: Int32 = !decoupled && hasDecay ? 1 : 0
+            OptimizerChunks.forEach(n) { r in
+                let i = r.lowerBound
+                tc_adam_update(p + i, g + i, m + i, v + i, Int64(r.count), decoupledFlag, shrink, coupledFlag, decay,
+                               weight, beta2, oneMinusBeta2, correction2Root, eps, negativeStep, gradientScale)
+            }
+        }
     }
 }

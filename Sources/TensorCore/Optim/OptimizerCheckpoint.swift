@@ -4,7 +4,8 @@ import Foundation
 public enum OptimizerStateError: Error, CustomStringConvertible, Sendable {
     /// Reading or writing the safetensors file failed.
     case file(SafetensorsError)
-    /// Two parameters share a name, so their state could not be told apart.
+    /// Two parameters share a name, so their state could not be told apart. No longer thrown:
+    /// repeated names are keyed by position (kept for source compatibility).
     case duplicateParameterName(path: String, name: String)
     /// The file is a safetensors file but not optimizer state, or its metadata is damaged.
     case invalidMetadata(path: String, detail: String)
@@ -57,7 +58,26 @@ private struct SavedOptimizer: Codable {
 }
 
 extension Optimizer {
-    /// Saves the optimizer's state — step counts, moment buffers (keyed by parameter name),
+    /// Each parameter with the key its state is saved under: its name when no other parameter
+    /// of the optimizer has it, else `name#k` for the k-th parameter of that name (0-based, in
+    /// group order). Parameters gathered from several modules (`fc1.parameters() +
+    /// fc2.parameters()`, all named `weight`/`bias`) are thus told apart by position, while the
+    /// saved group name lists still check that the same parameters come in the same order.
+    var stateKeys: [(String, Parameter)] {
+        let named = namedParameters
+        var total: [String: Int] = [:]
+        for (name, _) in named { total[name, default: 0] += 1 }
+        var seen: [String: Int] = [:]
+        return named.map { name, parameter in
+            guard total[name]! > 1 else { return (name, parameter) }
+            let k = seen[name, default: 0]
+            seen[name] = k + 1
+            return ("\(name)#\(k)", parameter)
+        }
+    }
+
+    /// Saves the optimizer's state — step counts, moment buffers (keyed by parameter name, or
+    /// by name and position where names repeat: see `stateKeys`),
     /// group learning rates and weight decays, hyperparameters — as one safetensors file whose
     /// `__metadata__` holds the JSON description. Written atomically; training resumed with
     /// ``loadState(from:)`` continues bit for bit.
@@ -68,11 +88,9 @@ extension Optimizer {
     ///
     /// - Throws: ``OptimizerStateError``.
     public func saveState(to path: String) throws(OptimizerStateError) {
-        var seen = Set<String>()
         var writer = SafetensorsWriter()
         var slots: [String: SavedOptimizer.Slot] = [:]
-        for (name, parameter) in namedParameters {
-            guard seen.insert(name).inserted else { throw .duplicateParameterName(path: path, name: name) }
+        for (name, parameter) in stateKeys {
             guard let parameterState = state.existingState(for: parameter) else { continue }
             let bufferNames = parameterState.buffers.keys.sorted()
             for bufferName in bufferNames {
@@ -140,7 +158,7 @@ extension Optimizer {
         }
         // Read everything first, so a failure leaves the optimizer untouched.
         var restored: [(Parameter, ParameterState?)] = []
-        for (name, parameter) in namedParameters {
+        for (name, parameter) in stateKeys {
             guard let slot = saved.parameters[name] else {
                 restored.append((parameter, nil))
                 continue

@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Splits optimizer and clipping loops into fixed-size chunks that run on all cores.
 ///
@@ -16,12 +15,7 @@ enum OptimizerChunks {
             if count > 0 { body(0..<count) }
             return
         }
-        withoutActuallyEscaping(body) { escaping in
-            let work = UncheckedSendable(value: escaping)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                work.value(c * size..<min(count, (c + 1) * size))
-            }
-        }
+        parallelFor(chunks) { c in body(c * size..<min(count, (c + 1) * size)) }
     }
 
     /// Sums `partial(chunk)` over the chunks of `0..<count`, adding the partials in chunk order.
@@ -31,12 +25,7 @@ enum OptimizerChunks {
         let partials = UnsafeMutablePointer<Double>.allocate(capacity: chunks)
         defer { partials.deallocate() }
         let output = UncheckedSendable(value: partials)
-        withoutActuallyEscaping(partial) { escaping in
-            let work = UncheckedSendable(value: escaping)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                output.value[c] = work.value(c * size..<min(count, (c + 1) * size))
-            }
-        }
+        parallelFor(chunks) { c in output.value[c] = partial(c * size..<min(count, (c + 1) * size)) }
         var total = 0.0
         for c in 0..<chunks { total += partials[c] }
         return total

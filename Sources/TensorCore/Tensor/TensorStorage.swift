@@ -31,13 +31,6 @@ public final class TensorStorage: @unchecked Sendable {
         if let base = values.baseAddress { pointer.update(from: base, count: values.count) }
     }
 
-    /// One shared element 0, for stride-0 placeholder views (never written).
-    static let zeroScalar: TensorStorage = {
-        let s = TensorStorage(count: 1)
-        s.pointer.pointee = 0
-        return s
-    }()
-
     deinit {
         BufferPool.shared.release(UnsafeMutableRawPointer(pointer), bucket: bucket)
     }
