@@ -8,8 +8,9 @@ that the README's code compiles and runs for a package that depends on swift-ber
 - a block that starts with the line `// Package.swift` is the dependency snippet: the rest of
   it, with its `path: "…"` replaced by the downstream's own `path: "../.."`, must be in
   Tests/Downstream/Package.swift;
-- every other block must be in one of Tests/Downstream/Sources/*/main.swift (each program starts
-  with its block and then prints results for Scripts/check_readme_output.py).
+- every other block must be in one of Tests/Downstream/Sources/*/main.swift (each program holds
+  its block — after the set-up a fragment needs, if any — and then prints results for
+  Scripts/check_readme_output.py).
 Standard library only.
 """
 import glob

@@ -9,7 +9,9 @@ Tests/BertKitTests/Fixtures/readme_reference.json, written from Hugging Face by
 Scripts/make_readme_reference.py; floats must agree within its tolerance (|got - want| <=
 atol + rtol * |want|), integers exactly. BLASSettings has no reference value (the core depends
 on the CPU): it must have restarted itself with OPENBLAS_THREAD_TIMEOUT=4 (run_downstream.sh
-starts it without the variables) and printed its line once. Standard library only.
+starts it without the variables) and printed its line once. ParityExample compares a committed
+tiny model with its committed transformers dump itself: it must report a pass over all 7 stages.
+Standard library only.
 """
 import json
 import os
@@ -54,7 +56,7 @@ def main(paths):
             if line.startswith("{"):
                 record = json.loads(line)
                 outputs[record["program"]] = (record, text)
-    for program in ["TrainingLoop", "TokenizerExample", "MyApp", "BLASSettings"]:
+    for program in ["TrainingLoop", "TokenizerExample", "MyApp", "BLASSettings", "ParityExample"]:
         c.check(f"{program} printed its results", program in outputs, "no JSON line found")
     if "TrainingLoop" in outputs:
         c.equal("TrainingLoop argmax (the targets)", outputs["TrainingLoop"][0]["argmax"], ref["tensorcore"]["argmax"])
@@ -80,6 +82,10 @@ def main(paths):
         c.equal("BLASSettings OPENBLAS_THREAD_TIMEOUT after the restart", got["OPENBLAS_THREAD_TIMEOUT"], "4")
         c.equal("BLASSettings OPENBLAS_CORETYPE after the restart", got["OPENBLAS_CORETYPE"], got["suggested_core"])
         c.equal("BLASSettings printed its line once", text.count("OpenBLAS " + got["core"] + " kernels"), 1)
+    if "ParityExample" in outputs:
+        got = outputs["ParityExample"][0]
+        c.check("ParityExample: the tiny model equals its transformers dump", got["passed"] is True, f"{got}")
+        c.equal("ParityExample stages compared", got["stages"], 7)
     for failure in c.failures:
         print("FAILED " + failure)
     print(f"check_readme_output: {c.passed} passed, {len(c.failures)} failed")

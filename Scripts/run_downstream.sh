@@ -18,4 +18,5 @@ trap 'rm -rf "$out"' EXIT
 "$bin/TrainingLoop" > "$out/TrainingLoop.txt"
 # Started without the OpenBLAS variables, so configureBLASForThisProcess() must restart it.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_THREAD_TIMEOUT -u BERT_KEEP_BLAS_CORE "$bin/BLASSettings" > "$out/BLASSettings.txt"
+"$bin/ParityExample" "$root/Tests" > "$out/ParityExample.txt"
 python3 "$root/Scripts/check_readme_output.py" "$out"/*.txt
