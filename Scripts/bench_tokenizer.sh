@@ -45,10 +45,10 @@ best() {  # best wall time of $repeats runs of "$@" (stdout to .cache/bench/out-
   echo "$b"
 }
 
-ours=$(best ours "$bert" tokenize --tokenizer "$model/tokenizer.json")
+ours=$(best ours "$bert" tokenize --tokenizer "$model/tokenizer.json" --no-truncation --no-padding)
 hf=$(best hf python3 Scripts/bench_tokenizer.py --tokenizer "$model/tokenizer.json")
 cmp -s .cache/bench/out-ours.jsonl .cache/bench/out-hf.jsonl && same="identical" || same="DIFFERENT"
-ours1=$(best ours1 taskset -c 0 "$bert" tokenize --tokenizer "$model/tokenizer.json")
+ours1=$(best ours1 taskset -c 0 "$bert" tokenize --tokenizer "$model/tokenizer.json" --no-truncation --no-padding)
 hf1=$(best hf1 env RAYON_NUM_THREADS=1 taskset -c 0 python3 Scripts/bench_tokenizer.py --tokenizer "$model/tokenizer.json" --sequential)
 cmp -s .cache/bench/out-ours1.jsonl .cache/bench/out-hf1.jsonl || same="DIFFERENT"
 

@@ -16,15 +16,15 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "train or infer") var mode: String
-    @Option var layers: Int = 12
-    @Option var hidden: Int = 768
-    @Option var heads: Int = 12
-    @Option var intermediate: Int = 3072
-    @Option var batch: Int = 8
-    @Option var seq: Int = 128
-    @Option var steps: Int = 5
-    @Option var vocab: Int = 30522
+    @Argument(help: "train (BertForPreTraining step with AdamW) or infer (BertModel forward).") var mode: String
+    @Option(help: "Encoder layers (num_hidden_layers).") var layers: Int = 12
+    @Option(help: "Hidden size (hidden_size); a multiple of --heads.") var hidden: Int = 768
+    @Option(help: "Attention heads (num_attention_heads).") var heads: Int = 12
+    @Option(help: "Feed-forward size (intermediate_size).") var intermediate: Int = 3072
+    @Option(help: "Sequences per step.") var batch: Int = 8
+    @Option(help: "Tokens per sequence.") var seq: Int = 128
+    @Option(help: "Timed steps (after one untimed warm-up step).") var steps: Int = 5
+    @Option(help: "Vocabulary size (vocab_size); ids are drawn uniformly below it.") var vocab: Int = 30522
     @Flag(help: "After the timed steps, print a per-section time breakdown of one more step.") var profile = false
 
     func validate() throws {
@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        useFastBLASKernels()
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         let config = self.config
         var rng = RandomGenerator(seed: 0)
         let ids = IntTensor((0..<(batch * seq)).map { _ in rng.nextInt(below: vocab) }, shape: [batch, seq])

@@ -8,11 +8,15 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Sentence similarity and contextual word vectors with all-MiniLM-L6-v2.",
-        discussion: "Get the model with `bash Scripts/fetch_minilm.sh` (Scripts/run.sh does it for you)."
+        discussion: """
+            Without --model, the demo uses $BERT_MINILM_DIR when set, else .cache/models/all-MiniLM-L6-v2 \
+            in the swift-bert checkout this binary was built from (filled by `bash Scripts/fetch_minilm.sh`; \
+            Scripts/run.sh does it for you), whatever the current directory.
+            """
     )
 
-    @Option(help: "Model directory (default: .cache/models/all-MiniLM-L6-v2).")
-    var model: String = ".cache/models/all-MiniLM-L6-v2"
+    @Option(help: "Model directory (config.json, model.safetensors, vocab.txt or tokenizer.json).")
+    var model: String?
 
     static let sentences = [
         "A man is eating food.",
@@ -30,11 +34,32 @@ struct DemoCommand: ParsableCommand {
         "Fish gathered near the muddy bank of the stream.",
     ]
 
-    func run() throws {
-        useFastBLASKernels()
-        guard FileManager.default.fileExists(atPath: model) else {
-            throw ValidationError("model directory \(model) not found: run `bash Scripts/fetch_minilm.sh` first")
+    /// The checkout's model cache, found from this source file's path at build time.
+    static let cachedModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".cache/models/all-MiniLM-L6-v2").path
+
+    /// --model, else $BERT_MINILM_DIR, else the checkout's cache; an error naming the place
+    /// looked at when it is not a directory.
+    static func modelDirectory(option: String?, environment: [String: String]) throws -> String {
+        var isDirectory: ObjCBool = false
+        if let option {
+            guard FileManager.default.fileExists(atPath: option, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError(message: "--model \(option): no such directory")
+            }
+            return option
         }
+        let (path, source) = environment["BERT_MINILM_DIR"].map { ($0, "$BERT_MINILM_DIR") }
+            ?? (cachedModel, "the checkout's model cache")
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError(message: "no model directory at \(path) (\(source)): pass --model DIR, or run "
+                + "`bash Scripts/fetch_minilm.sh` in the swift-bert checkout")
+        }
+        return path
+    }
+
+    func run() throws {
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
+        let model = try Self.modelDirectory(option: model, environment: ProcessInfo.processInfo.environment)
         let start = Date()
         let (bert, tokenizer) = try loadEncoder(directory: model)
         let c = bert.config

@@ -36,7 +36,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        useFastBLASKernels()
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         let (bert, tokenizer) = try loadEncoder(directory: model)
         let lines = splitLines(FileHandle.standardInput.readDataToEndOfFile())
         let vectors = try bert.sentenceEmbeddings(lines, tokenizer: tokenizer, maxLength: maxLength,

@@ -26,7 +26,7 @@ struct EvalPretrainCommand: ParsableCommand {
     @Option(help: "Evaluate at most N instances.") var limit: Int?
 
     func run() throws {
-        useFastBLASKernels()
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         do {
             let directory = try BertModelDirectory(URL(fileURLWithPath: model))
             let modelVocabulary = directory.url.appendingPathComponent("vocab.txt")

@@ -83,7 +83,7 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        useFastBLASKernels()
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         do {
             try train()
         } catch let error as TrainingError {

@@ -11,8 +11,15 @@ struct TokenizeCommand: ParsableCommand {
         discussion: """
             Lines are split on the "\\n" byte only ("\\r", U+0085 and U+2028 are text). Offsets count \
             Unicode code points of the line (of each side for --pairs); special tokens are at [0,0]. \
-            Invalid UTF-8 becomes U+FFFD. Truncation and padding declared in tokenizer.json are \
-            ignored: nothing is truncated unless --max-length is given.             Output streams to standard output as lines are encoded, so a line that fails (say,             truncation that cannot be satisfied) stops the command with exit status 1 after the             lines before it were written; with --output FILE the file appears only when every             line succeeded (written to a temporary file, then renamed).
+            Invalid UTF-8 becomes U+FFFD. A tokenizer.json's declared truncation and padding apply, \
+            exactly as in the library (BertTokenizer(tokenizerFile:)) and in HF's \
+            Tokenizer.from_file(...).encode(line): --max-length/--truncation replace the truncation, \
+            --no-truncation and --no-padding turn them off. When padding applies, each object also \
+            has "attention_mask" (0 for padding). With --vocab nothing is truncated or padded unless asked. \
+            Output streams to standard output as lines are encoded, so a line that fails (say, \
+            truncation that cannot be satisfied) stops the command with exit status 1 after the \
+            lines before it were written; with --output FILE the file appears only when every \
+            line succeeded (written to a temporary file, then renamed).
             """)
 
     @Option(name: .customLong("vocab"), help: "A vocab.txt (uncased unless --cased).")
@@ -36,6 +43,12 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output; nothing is left behind on failure.")
     var output: String?
 
+    @Flag(help: "Ignore the truncation a tokenizer.json declares.")
+    var noTruncation = false
+
+    @Flag(help: "Ignore the padding a tokenizer.json declares.")
+    var noPadding = false
+
     func validate() throws {
         if (vocabulary == nil) == (tokenizerFile == nil) {
             throw ValidationError("give exactly one of --vocab FILE or --tokenizer FILE")
@@ -45,6 +58,9 @@ struct TokenizeCommand: ParsableCommand {
         }
         if truncation != nil && maxLength == nil {
             throw ValidationError("--truncation needs --max-length")
+        }
+        if noTruncation && maxLength != nil {
+            throw ValidationError("--no-truncation and --max-length contradict each other")
         }
         if let maxLength, maxLength < 0 {
             throw ValidationError("--max-length must be ≥ 0")
@@ -67,10 +83,13 @@ struct TokenizeCommand: ParsableCommand {
         } catch let error as TokenizationError {
             throw CLIError(message: error.description)
         }
-        tokenizer.padding = nil
-        tokenizer.truncation = maxLength.map {
-            Truncation(maxLength: $0, strategy: truncation.flatMap(Truncation.Strategy.init(rawValue:)) ?? .longestFirst)
+        // The file's truncation and padding apply (as in the library); flags override them.
+        if let maxLength {
+            tokenizer.truncation = Truncation(
+                maxLength: maxLength, strategy: truncation.flatMap(Truncation.Strategy.init(rawValue:)) ?? .longestFirst)
         }
+        if noTruncation { tokenizer.truncation = nil }
+        if noPadding { tokenizer.padding = nil }
         let encoder = JSONLinesEncoder(tokenizer: tokenizer, pairs: pairs)
         guard let output else {
             try StreamLines.run(encoder: encoder, write: StreamLines.writeAll)

@@ -26,7 +26,7 @@ struct WhitenExampleCommand: ParsableCommand {
     var components: [Int] = []
 
     func run() throws {
-        useFastBLASKernels()
+        TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         let (bert, tokenizer) = try loadEncoder(directory: model)
         let pairs = Self.pairs
         let sentences = pairs.flatMap { [$0.0, $0.1] }

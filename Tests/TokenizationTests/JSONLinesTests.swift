@@ -122,17 +122,6 @@ import Tokenization
         #expect(run.stdout == want)
     }
 
-    /// A tokenizer.json that declares truncation and padding: the CLI ignores both.
-    @Test func tokenizerFileWithoutItsTruncation() throws {
-        let run = try Self.run(["--tokenizer", Fixtures.url("tokenizer-cased-bert.json").path],
-                               stdin: Fixtures.url("jsonlines-input.txt"))
-        #expect(run.status == 0, "\(run.stderr)")
-        var tokenizer = Fixtures.settings["cased"]!
-        tokenizer.truncation = nil
-        let want = try JSONLinesEncoder(tokenizer: tokenizer, pairs: false).encode([UInt8](Fixtures.data("jsonlines-input.txt")))
-        #expect(run.stdout == want)
-    }
-
     @Test func missingOrMalformedVocabularyFailsNamingTheFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tok-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -1,7 +1,7 @@
 /// What a checkpoint load matched and did not match, by Hugging Face key.
 ///
 /// ```swift
-/// let report = try model.loadCheckpoint(from: url, strict: false)
+/// let report = try BertCheckpoint.load(contentsOf: url, into: model, strict: false)
 /// if !report.isClean { print(report) }   // missing / unexpected / wrong-shape keys
 /// ```
 public struct CheckpointReport: Equatable, Sendable, CustomStringConvertible {

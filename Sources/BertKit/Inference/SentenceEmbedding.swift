@@ -4,17 +4,81 @@ import Tokenization
 
 /// How a sequence becomes one vector.
 public enum Pooling: String, Sendable, CaseIterable {
-    /// The [CLS] (first token) last hidden state.
+    /// The last hidden state of the first attended token ([CLS]; also for left-padded encodings).
     case cls
     /// Mean of the last hidden state over the attention mask (sentence-transformers style).
     case mean
 }
 
 extension BertModel {
+    /// One vector per encoding, in input order, pooled over each encoding's attention mask: the
+    /// result equals `transformers` run on the same encodings (ids, attention mask, type ids),
+    /// whatever padding they carry.
+    ///
+    /// Padding on the right of an encoding (tokenizer.json's fixed padding, say) is dropped before
+    /// batching — it cannot change the result and only costs time; left padding stays, masked.
+    /// Encodings are sorted by length and run in padded batches of `batchSize`
+    /// (``BertInput/init(encodings:length:config:)``). No gradient is recorded.
+    /// ```swift
+    /// let encodings = try tokenizer.encodeBatch(["A man is eating food.", "A man is eating bread."])
+    /// let vectors = try model.sentenceEmbeddings(encodings, pooling: .mean, normalize: true)
+    /// ```
+    /// - Throws: `BertError.invalidInput` for an encoding that is empty, is only padding
+    ///   (attention mask all 0), or whose ids are outside the vocabulary or longer than
+    ///   max_position_embeddings.
+    public func sentenceEmbeddings(_ encodings: [Encoding], pooling: Pooling, normalize: Bool = false,
+                                   batchSize: Int = 32) throws -> [[Float]] {
+        var trimmed = encodings
+        for k in trimmed.indices {
+            try BertInput.validate(trimmed[k], index: k)
+            let end = trimmed[k].attentionMask.lastIndex(of: 1)! + 1
+            if end < trimmed[k].count {
+                trimmed[k] = Encoding(ids: Array(trimmed[k].ids[..<end]), typeIds: Array(trimmed[k].typeIds[..<end]),
+                                      attentionMask: Array(trimmed[k].attentionMask[..<end]))
+            }
+        }
+        let h = config.hiddenSize
+        var result = [[Float]](repeating: [], count: trimmed.count)
+        let order = trimmed.indices.sorted { (trimmed[$0].count, $0) < (trimmed[$1].count, $1) }
+        var start = 0
+        while start < order.count {
+            let chunk = Array(order[start..<min(start + max(1, batchSize), order.count)])
+            start += chunk.count
+            let batch = chunk.map { trimmed[$0] }
+            let input = try BertInput(encodings: batch, config: config)  // [b, T]
+            let t = input.sequenceLength
+            let hidden = withNoGrad { self(input) }.lastHiddenState.contiguous().toArray()  // [b, T, H] flattened
+            for (row, i) in chunk.enumerated() {
+                let mask = batch[row].attentionMask
+                var v = [Float](repeating: 0, count: h)
+                switch pooling {
+                case .cls:
+                    let j = mask.firstIndex(of: 1)!
+                    for k in 0..<h { v[k] = hidden[(row * t + j) * h + k] }
+                case .mean:
+                    var n = 0
+                    for j in mask.indices where mask[j] == 1 {
+                        n += 1
+                        for k in 0..<h { v[k] += hidden[(row * t + j) * h + k] }
+                    }
+                    for k in 0..<h { v[k] /= Float(n) }
+                }
+                if normalize {
+                    let norm = max(v.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+                    for k in 0..<h { v[k] /= norm }
+                }
+                result[i] = v
+            }
+        }
+        return result
+    }
+
     /// One vector per text, in input order: tokenized as `[CLS] text [SEP]` (truncated to
     /// `maxLength` tokens, default and at most `max_position_embeddings`), then as
-    /// ``sentenceEmbeddings(_:pooling:normalize:batchSize:)``. The tokenizer's own truncation
-    /// and padding settings are replaced. An empty text gives the vector of `[CLS] [SEP]`.
+    /// `sentenceEmbeddings(_: [Encoding], …)`. The tokenizer's
+    /// own truncation is replaced by `maxLength` (as `transformers`' `truncation=True` to the
+    /// model's maximum); its padding does not matter (masks are carried). An empty text gives
+    /// the vector of `[CLS] [SEP]`.
     /// ```swift
     /// let dir = try BertModelDirectory(url)
     /// let model = try dir.loadBertModel(), tokenizer = try dir.loadTokenizer()
@@ -36,56 +100,35 @@ extension BertModel {
             capped[i] = try PrefixBeforeTokenizing.prefix(of: capped[i], limit: limit, tokenizer: t)
         }
         t.truncation = Truncation(maxLength: limit)
-        let ids = try t.encodeBatch(capped).map(\.ids)
-        return try sentenceEmbeddings(ids, pooling: pooling, normalize: normalize, batchSize: batchSize)
+        return try sentenceEmbeddings(try t.encodeBatch(capped), pooling: pooling, normalize: normalize,
+                                      batchSize: batchSize)
     }
 
-    /// One vector per token-id sequence, in input order.
+    /// One vector per token-id sequence, in input order. **Every id given is a real token**
+    /// (attention 1, type id 0): this overload never masks anything, so pass unpadded ids — or
+    /// better, the tokenizer's `[Encoding]`s (`sentenceEmbeddings(_: [Encoding], …)`), whose
+    /// attention masks say what is padding.
     ///
-    /// Sequences are sorted by length and run in padded batches of `batchSize` (padding does not
-    /// change the result: padded keys get zero attention weight). Empty sequences are not allowed
-    /// (a tokenizer gives at least [CLS] [SEP]). No gradient is recorded.
+    /// A sequence that ends in the pad id (`config.padTokenId`) is refused: it is almost surely
+    /// padded (a tokenizer's sequence ends in [SEP]) and averaging its [PAD] tokens as text would
+    /// silently give a wrong vector. An empty sequence is refused too.
     /// ```swift
-    /// let vectors = try model.sentenceEmbeddings(ids, pooling: .mean, normalize: true)
+    /// let vectors = try model.sentenceEmbeddings([[101, 7592, 102]], pooling: .mean, normalize: true)
     /// ```
     public func sentenceEmbeddings(_ sequences: [[Int]], pooling: Pooling, normalize: Bool = false,
                                    batchSize: Int = 32) throws -> [[Float]] {
-        let h = config.hiddenSize
-        var result = [[Float]](repeating: [], count: sequences.count)
-        let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
-        var start = 0
-        while start < order.count {
-            let chunk = Array(order[start..<min(start + max(1, batchSize), order.count)])
-            start += chunk.count
-            let t = chunk.map { sequences[$0].count }.max()!
-            guard t > 0 else { throw BertError.invalidInput("an input sequence is empty (expected at least [CLS])") }
-            var ids = [Int](repeating: config.padTokenId, count: chunk.count * t)
-            var mask = [Int](repeating: 0, count: chunk.count * t)
-            for (row, i) in chunk.enumerated() {
-                for (j, id) in sequences[i].enumerated() { ids[row * t + j] = id; mask[row * t + j] = 1 }
+        let encodings = try sequences.enumerated().map { k, ids -> Encoding in
+            guard let last = ids.last else {
+                throw BertError.invalidInput("sequence \(k) is empty (expected at least [CLS])")
             }
-            let out = try withNoGrad {
-                try self(inputIds: IntTensor(ids, shape: [chunk.count, t]),
-                         attentionMask: IntTensor(mask, shape: [chunk.count, t]))
+            if last == config.padTokenId {
+                throw BertError.invalidInput("sequence \(k) ends in the pad id \(last): it looks padded, and raw ids "
+                    + "are all treated as real tokens; pass the tokenizer's encodings (their attention mask marks "
+                    + "padding) or strip the padding")
             }
-            let hidden = out.lastHiddenState.contiguous().toArray()  // [b, T, H] flattened
-            for (row, i) in chunk.enumerated() {
-                var v = [Float](repeating: 0, count: h)
-                switch pooling {
-                case .cls:
-                    for k in 0..<h { v[k] = hidden[(row * t) * h + k] }
-                case .mean:
-                    let n = sequences[i].count
-                    for j in 0..<n { for k in 0..<h { v[k] += hidden[(row * t + j) * h + k] } }
-                    for k in 0..<h { v[k] /= Float(n) }
-                }
-                if normalize {
-                    let norm = max(v.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
-                    for k in 0..<h { v[k] /= norm }
-                }
-                result[i] = v
-            }
+            return Encoding(ids: ids, typeIds: [Int](repeating: 0, count: ids.count),
+                            attentionMask: [Int](repeating: 1, count: ids.count))
         }
-        return result
+        return try sentenceEmbeddings(encodings, pooling: pooling, normalize: normalize, batchSize: batchSize)
     }
 }

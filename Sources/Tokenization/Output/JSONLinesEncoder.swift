@@ -4,6 +4,10 @@ import Foundation
 /// `{"ids":[…],"type_ids":[…],"offsets":[[start,end],…]}` object per input line, offsets in
 /// code points (specials at `[0,0]`). This is what `bert tokenize` writes.
 ///
+/// Each line is encoded as `tokenizer.encode` encodes it: with the tokenizer's truncation and
+/// padding (a batch of one, as HF's `Tokenizer.encode`). When the tokenizer pads, each object
+/// also has `"attention_mask":[…]` (0 for padding).
+///
 /// Lines are split on the "\n" byte only ("\r", U+0085 and U+2028 are text); with `pairs`, a line
 /// is `first<TAB>second`, split at the first tab. Invalid UTF-8 becomes U+FFFD.
 ///
@@ -119,7 +123,7 @@ public struct JSONLinesEncoder: Sendable {
                 do {
                     var batch = [try tokenizer.encode(utf8: a, pair: b, addSpecialTokens: true, scratch: scratch)]
                     try tokenizer.padding?.apply(to: &batch)
-                    JSONLinesEncoder.write(batch[0], to: &writer)
+                    JSONLinesEncoder.write(batch[0], attentionMask: tokenizer.padding != nil, to: &writer)
                 } catch {
                     throw LineError(line: firstLine + k, reason: "\(error)")
                 }
@@ -127,15 +131,15 @@ public struct JSONLinesEncoder: Sendable {
         }
     }
 
-    /// Appends one JSON line for `e`.
-    public static func write(_ e: Encoding, to out: inout [UInt8]) {
+    /// Appends one JSON line for `e` (with its `"attention_mask"` when `attentionMask`).
+    public static func write(_ e: Encoding, attentionMask: Bool = false, to out: inout [UInt8]) {
         var writer = ByteWriter(capacity: e.count * 48 + 64)
         defer { writer.deallocate() }
-        write(e, to: &writer)
+        write(e, attentionMask: attentionMask, to: &writer)
         out.append(contentsOf: writer.bytes)
     }
 
-    static func write(_ e: Encoding, to w: inout ByteWriter) {
+    static func write(_ e: Encoding, attentionMask: Bool = false, to w: inout ByteWriter) {
         w.reserve(e.count * 96 + 64)
         w.write(#"{"ids":["#)
         for (k, v) in e.ids.enumerated() { if k > 0 { w.write(0x2C) }; w.writeInt(v) }
@@ -145,6 +149,10 @@ public struct JSONLinesEncoder: Sendable {
         for (k, r) in e.offsets.enumerated() {
             if k > 0 { w.write(0x2C) }
             w.write(0x5B); w.writeInt(r.lowerBound); w.write(0x2C); w.writeInt(r.upperBound); w.write(0x5D)
+        }
+        if attentionMask {
+            w.write(#"],"attention_mask":["#)
+            for (k, v) in e.attentionMask.enumerated() { if k > 0 { w.write(0x2C) }; w.writeInt(v) }
         }
         w.write("]}\n")
     }
