@@ -28,12 +28,18 @@ let package = Package(
         ),
         .target(
             name: "TensorCore",
-            dependencies: ["CBLAS", "CKernels"],
+            dependencies: ["CBLAS", "CKernels", "StrictJSON"],
             path: "Sources/TensorCore"
         ),
         .target(
             name: "Tokenization",
+            dependencies: ["StrictJSON"],
             path: "Sources/Tokenization"
+        ),
+        // The strict JSON reader safetensors headers and tokenizer.json share (package access, no product).
+        .target(
+            name: "StrictJSON",
+            path: "Sources/StrictJSON"
         ),
         .target(
             name: "BertKit",

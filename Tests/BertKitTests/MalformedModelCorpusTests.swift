@@ -85,7 +85,7 @@ import Tokenization
     /// A module whose only parameter has a name safetensors reserves: writing it fails.
     final class Unwritable: Module {
         let p = Parameter(Tensor.zeros([2]))
-        func namedParameters() -> [(String, Parameter)] { [("__metadata__", p)] }
+        var children: [ModuleChild] { [.init("__metadata__", p)] }
     }
 
     @Test func failedSaveLeavesThePreviousPairAndNoStaging() throws {

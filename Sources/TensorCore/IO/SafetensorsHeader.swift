@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// One tensor as described by a safetensors header.
 public struct SafetensorsTensorInfo: Sendable, Equatable {
     /// The tensor's key in the file.

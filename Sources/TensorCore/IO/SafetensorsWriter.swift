@@ -1,3 +1,4 @@
+import StrictJSON
 /// Builds a safetensors file: `F32` for float tensors and `I64` for integer tensors.
 ///
 /// The output is byte-identical to the reference writer (huggingface/safetensors

@@ -1,4 +1,5 @@
 import Foundation
+import StrictJSON
 
 extension BertTokenizer {
     /// Loads a Hugging Face tokenizer.json of a BERT-family model: WordPiece model and vocabulary,
@@ -41,7 +42,7 @@ extension BertTokenizer {
         entries.reserveCapacity(members.count)
         for member in members {
             let (token, value) = (member.key, member.value)
-            guard case .number(_, let id?) = value, id >= 0 else {
+            guard let id = value.integer, id >= 0 else {
                 throw file.malformed("model.vocab[\"\(token)\"] is not a non-negative integer id")
             }
             guard id <= Vocabulary.maximumId else {
@@ -132,9 +133,9 @@ struct TokenizerFileReader {
     func root(_ data: Data) throws -> JSONValue {
         let value: JSONValue
         do {
-            value = try data.withUnsafeBytes { try JSONValue.parse($0.bindMemory(to: UInt8.self)) }
-        } catch let error as JSONValue.ParseError {
-            throw malformed("not valid JSON (\(error.reason) at byte \(error.offset))")
+            value = try JSONParser.parse([UInt8](data), maxDepth: 512)
+        } catch {
+            throw malformed("not valid JSON (\(error.message) at byte \(error.offset))")
         }
         guard case .object = value else { throw malformed("the top level must be an object") }
         return value
@@ -158,7 +159,7 @@ struct TokenizerFileReader {
 
     func int(_ value: JSONValue?, _ field: String, default fallback: Int?) throws -> Int {
         if value == nil || value!.isNull, let fallback { return fallback }
-        guard case .number(_, let n?)? = value, n >= 0 else { throw malformed("\(field) must be a non-negative integer") }
+        guard let n = value?.integer, n >= 0 else { throw malformed("\(field) must be a non-negative integer") }
         return n
     }
 

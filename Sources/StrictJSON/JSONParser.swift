@@ -1,60 +1,14 @@
-// A small strict JSON reader and string escaper for safetensors headers.
-//
-// Own parser rather than Foundation's, because a header is hostile input: it must reject
-// duplicate keys (the format forbids them), keep integers exact up to `UInt64.max`, bound the
-// nesting depth (no stack overflow on `[[[[…`), and say at which byte it failed.
-
-/// One `"key": value` pair of a JSON object (objects keep order and duplicates).
-struct JSONMember: Equatable {
-    var key: String
-    var value: JSONValue
-}
-
-/// A parsed JSON value.
-indirect enum JSONValue: Equatable {
-    case object([JSONMember])
-    case array([JSONValue])
-    case string(String)
-    /// The number's literal text (exactness is decided by the consumer).
-    case number(String)
-    case bool(Bool)
-    case null
-
-    /// The value as a non-negative integer, if it is an integer literal that fits `UInt64`.
-    var unsignedInteger: UInt64? {
-        guard case let .number(text) = self else { return nil }
-        return UInt64(text)
-    }
-
-    /// A short name of the JSON type, for error messages.
-    var typeName: String {
-        switch self {
-        case .object: return "object"
-        case .array: return "array"
-        case .string: return "string"
-        case .number: return "number"
-        case .bool: return "boolean"
-        case .null: return "null"
-        }
-    }
-}
-
-/// Why JSON text could not be parsed: message and byte offset.
-struct JSONParseError: Error {
-    var message: String
-    var offset: Int
-    var description: String { "\(message) at byte \(offset)" }
-}
-
 /// Recursive-descent parser over UTF-8 bytes.
-struct JSONParser {
+package struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
-    private let maxDepth = 64
+    private let maxDepth: Int
 
     /// Parses exactly one JSON value (surrounded by optional whitespace) from `bytes`.
-    static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// - Parameter maxDepth: deepest nesting accepted (64 suits a safetensors header; 512 a
+    ///   tokenizer.json).
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -62,7 +16,10 @@ struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     private func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
 
@@ -222,29 +179,3 @@ struct JSONParser {
     }
 }
 
-/// JSON string escaping for the writer (compact output like `serde_json`).
-enum JSONEscaper {
-    /// `text` as a JSON string literal, quotes included.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
