@@ -13,16 +13,7 @@ import Foundation
 /// ```swift
 /// let adam = Adam(parameters: model.parameters(), learningRate: 1e-3)
 /// ```
-public class Adam: Optimizer {
-    /// "Adam", or "AdamW" with decoupled weight decay (written into saved state).
-    public let kind: String
-    public var parameterGroups: [ParameterGroup]
-    public var stepCount = 0
-    public let state = OptimizerStateStore()
-    /// Decay rates of the first and second moment estimates.
-    public let betas: (Double, Double)
-    /// Added to the bias-corrected root of the second moment.
-    public let epsilon: Double
+public class Adam: MomentOptimizer, Optimizer {
     /// True for decoupled decay `p ← p·(1 − lr·wd)` (AdamW), false for L2 decay added to the
     /// gradient (Adam).
     public let decouplesWeightDecay: Bool
@@ -34,14 +25,9 @@ public class Adam: Optimizer {
     ///   - decoupledWeightDecay: AdamW's decay instead of Adam's L2 (default false).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-8,
                 decoupledWeightDecay: Bool = false) {
-        let kind = decoupledWeightDecay ? "AdamW" : "Adam"
-        AdamUpdate.checkArguments(kind, betas: betas, epsilon: epsilon)
-        ParameterGroup.validate(groups, optimizer: kind)
-        self.kind = kind
-        parameterGroups = groups
-        self.betas = betas
-        self.epsilon = epsilon
         decouplesWeightDecay = decoupledWeightDecay
+        // Kind "Adam", or "AdamW" with decoupled weight decay (written into saved state).
+        super.init(kind: decoupledWeightDecay ? "AdamW" : "Adam", groups: groups, betas: betas, epsilon: epsilon)
     }
 
     /// One group with `learningRate` (default 1e-3) and L2 `weightDecay` (default 0).
@@ -51,8 +37,6 @@ public class Adam: Optimizer {
         self.init([ParameterGroup(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)],
                   betas: betas, epsilon: epsilon)
     }
-
-    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
 
     public func step() { step(gradientScale: 1) }  // × 1 is exact: the same update bit for bit
 
@@ -80,12 +64,6 @@ public class Adam: Optimizer {
 ///     v ← v·β2 + (1 − β2)·g·g
 ///     p ← p − (lr / (1 − β1ᵗ))·m / (√v / √(1 − β2ᵗ) + ε)
 enum AdamUpdate {
-    static func checkArguments(_ name: String, betas: (Double, Double), epsilon: Double) {
-        check((0..<1).contains(betas.0) && (0..<1).contains(betas.1),
-                     "\(name): betas must be in [0, 1), got \(betas)")
-        check(epsilon >= 0, "\(name): epsilon must be ≥ 0, got \(epsilon)")
-    }
-
     static func step(_ optimizer: some Optimizer, betas: (Double, Double), epsilon: Double, decoupled: Bool,
                      gradientScale: Float) {
         let weight = Float(1 - betas.0)

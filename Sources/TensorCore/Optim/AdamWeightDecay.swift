@@ -20,28 +20,13 @@ import CKernels
 /// let optimizer = AdamWeightDecay(ParameterGroup.excludingWeightDecay(model.namedParameters(),
 ///                                                                     learningRate: 1e-4, weightDecay: 0.01))
 /// ```
-public final class AdamWeightDecay: Optimizer {
-    public let kind = "AdamWeightDecay"
-    public var parameterGroups: [ParameterGroup]
-    public var stepCount = 0
-    public let state = OptimizerStateStore()
-    /// Decay rates of the first and second moment estimates.
-    public let betas: (Double, Double)
-    /// Added to √v (outside the root).
-    public let epsilon: Double
-
-    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
-
+public final class AdamWeightDecay: MomentOptimizer, Optimizer {
     /// - Parameters:
     ///   - groups: parameter groups (learning rate and weight decay rate each).
     ///   - betas: moment decay rates (default (0.9, 0.999)).
     ///   - epsilon: added to √v (default 1e-6).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
-        AdamUpdate.checkArguments("AdamWeightDecay", betas: betas, epsilon: epsilon)
-        ParameterGroup.validate(groups, optimizer: "AdamWeightDecay")
-        parameterGroups = groups
-        self.betas = betas
-        self.epsilon = epsilon
+        super.init(kind: "AdamWeightDecay", groups: groups, betas: betas, epsilon: epsilon)  // ε added to √v
     }
 
     public func step() {

@@ -22,28 +22,13 @@ import Foundation
 /// let lamb = LAMB(ParameterGroup.excludingWeightDecay(model.namedParameters(),
 ///                                                     learningRate: 6e-3, weightDecay: 0.01))
 /// ```
-public final class LAMB: Optimizer {
-    public let kind = "LAMB"
-    public var parameterGroups: [ParameterGroup]
-    public var stepCount = 0
-    public let state = OptimizerStateStore()
-    /// Decay rates of the first and second moment estimates.
-    public let betas: (Double, Double)
-    /// Added to the bias-corrected √v.
-    public let epsilon: Double
-
-    public var hyperparameters: [String: Double] { ["beta1": betas.0, "beta2": betas.1, "eps": epsilon] }
-
+public final class LAMB: MomentOptimizer, Optimizer {
     /// - Parameters:
     ///   - groups: parameter groups; groups with weight decay ≠ 0 get the trust ratio.
     ///   - betas: moment decay rates (default (0.9, 0.999)).
     ///   - epsilon: numerical stabiliser (default 1e-6).
     public init(_ groups: [ParameterGroup], betas: (Double, Double) = (0.9, 0.999), epsilon: Double = 1e-6) {
-        AdamUpdate.checkArguments("LAMB", betas: betas, epsilon: epsilon)
-        ParameterGroup.validate(groups, optimizer: "LAMB")
-        parameterGroups = groups
-        self.betas = betas
-        self.epsilon = epsilon
+        super.init(kind: "LAMB", groups: groups, betas: betas, epsilon: epsilon)  // ε added to the bias-corrected √v
     }
 
     public func step() {
