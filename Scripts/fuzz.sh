@@ -28,7 +28,7 @@ BIN=$(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswif
 seed() {  # seed <target> <files...>: copy fixtures into an empty corpus directory
     local dir=.cache/fuzz/$1; shift
     mkdir -p "$dir"
-    if [ -z "$(ls -A "$dir")" ]; then for f in "$@"; do cp "$f" "$dir/"; done; fi
+    if [ -z "$(ls -A "$dir")" ]; then for f in "$@"; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done; fi
 }
 seed FuzzSafetensors Tests/BertKitTests/Fixtures/tiny_gelu/model.safetensors \
     Tests/TensorCoreTests/Fixtures/safetensors/*.safetensors
