@@ -56,4 +56,5 @@ for target in "${TARGETS[@]}"; do
     echo "$target: ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?} edges, ${ft:-?} features, corpus $corpus (exit $rc, log $log)"
     [ $rc -eq 0 ] || { status=1; grep -E 'ERROR|SUMMARY|Fatal|Test unit written' "$log" | head -5; }
 done
+rm -f /dev/shm/fuzz-safetensors-*.safetensors   # FuzzSafetensors' scratch file
 exit $status
