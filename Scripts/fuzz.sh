@@ -28,7 +28,7 @@ BIN=$(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswif
 seed() {  # seed <target> <files...>: copy fixtures into an empty corpus directory
     local dir=.cache/fuzz/$1; shift
     mkdir -p "$dir"
-    if [ -z "$(ls -A "$dir")" ]; then for f in "$@"; do cp "$f" "$dir/"; done; fi
+    if [ -z "$(ls -A "$dir")" ]; then for f in "$@"; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done; fi
 }
 seed FuzzSafetensors Tests/BertKitTests/Fixtures/tiny_gelu/model.safetensors \
     Tests/TensorCoreTests/Fixtures/safetensors/*.safetensors
@@ -56,4 +56,5 @@ for target in "${TARGETS[@]}"; do
     echo "$target: ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?} edges, ${ft:-?} features, corpus $corpus (exit $rc, log $log)"
     [ $rc -eq 0 ] || { status=1; grep -E 'ERROR|SUMMARY|Fatal|Test unit written' "$log" | head -5; }
 done
+rm -f /dev/shm/fuzz-safetensors-*.safetensors   # FuzzSafetensors' scratch file
 exit $status

@@ -27,7 +27,7 @@ MODE=${1:?usage: Scripts/sanitize.sh address|thread [FILTER]}
 FILTER=${2:-}
 export PATH=/opt/swift/usr/bin:$PATH
 source Scripts/setup.sh >/dev/null
-bash Scripts/fetch_minilm.sh >/dev/null || true
+[ -n "${BERT_MINILM_DIR:-}" ] || bash Scripts/fetch_minilm.sh >/dev/null
 args=(-c release)
 [ -n "$FILTER" ] && args+=(--filter "$FILTER")
 

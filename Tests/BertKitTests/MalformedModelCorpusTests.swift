@@ -82,6 +82,16 @@ import Tokenization
         #expect(scratch.listing() == before)
     }
 
+    /// tokenizer_config.json is optional; as a FIFO it is skipped (was: a hang), not read.
+    @Test func tokenizerConfigFIFOIsSkipped() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let dir = try Self.modelDirectory(scratch)
+        try scratch.fifo("tokenizer_config.json")
+        let tokenizer = try BertModelDirectory(dir).loadTokenizer()
+        #expect(try tokenizer.encode("hello").ids.count >= 3)
+    }
+
     /// A module whose only parameter has a name safetensors reserves: writing it fails.
     final class Unwritable: Module {
         let p = Parameter(Tensor.zeros([2]))

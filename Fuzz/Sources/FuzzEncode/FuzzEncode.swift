@@ -5,14 +5,14 @@ import Foundation
 import FuzzSupport
 import Tokenization
 
-nonisolated(unsafe) let tokenizer: BertTokenizer = {
+let tokenizer: BertTokenizer = {
     let path = ProcessInfo.processInfo.environment["FUZZ_VOCAB"] ?? "Tests/TokenizationTests/Fixtures/vocab-uncased.txt"
     do { return try BertTokenizer(vocabularyFile: URL(fileURLWithPath: path)) } catch {
         fatalError("FuzzEncode needs FUZZ_VOCAB=<vocab.txt>: \(error)")
     }
 }()
 
-nonisolated(unsafe) let truncating: BertTokenizer = {
+let truncating: BertTokenizer = {
     var t = tokenizer
     t.truncation = Truncation(maxLength: 16, strategy: .longestFirst, stride: 4)
     return t

@@ -5,7 +5,7 @@ import Foundation
 import FuzzSupport
 import TensorCore
 
-nonisolated(unsafe) let path = "/dev/shm/fuzz-safetensors-\(getpid()).safetensors"
+let path = "/dev/shm/fuzz-safetensors-\(getpid()).safetensors"
 
 let fuzzSafetensors: FuzzCallback = { data, size in
     guard let data else { return 0 }

@@ -81,7 +81,7 @@ public struct BertModelDirectory: Sendable {
     /// `do_lower_case` from tokenizer_config.json (true when absent).
     var lowercase: Bool {
         let config = url.appendingPathComponent("tokenizer_config.json")
-        guard let data = try? Data(contentsOf: config),
+        guard let data = try? InputFile.read(config),   // a FIFO or device is skipped, not read
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let flag = object["do_lower_case"] as? Bool else { return true }
         return flag

@@ -98,7 +98,8 @@ public struct BertTokenizer: Sendable {
     // MARK: Encoding
 
     /// Encodes one text, or a pair when `pair` is given.
-    /// - Throws: ``TokenizationError`` only when truncation cannot be satisfied.
+    /// - Throws: ``TokenizationError`` only when truncation cannot be satisfied or padding would
+    ///   exceed ``Padding/maximumLength``.
     public func encode(_ text: String, pair: String? = nil, addSpecialTokens: Bool = true) throws -> Encoding {
         let scratch = EncoderScratch()
         var e = try encode(text, pair, addSpecialTokens: addSpecialTokens, scratch: scratch)
