@@ -63,7 +63,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"], path: "Tests/TokenizationTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization"],
+        .testTarget(name: "BertKitTests", dependencies: ["BertKit", "TensorCore", "Tokenization", "ParityTesting"],
                     path: "Tests/BertKitTests", resources: [.copy("Fixtures")]),
         .testTarget(name: "ParityTestingTests", dependencies: ["ParityTesting", "BertKit", "TensorCore"],
                     path: "Tests/ParityTestingTests", resources: [.copy("Fixtures")]),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import BertKit
 import TensorCore
+import ParityTesting
 
 /// One case directory written by Scripts/make_bert_fixtures.py.
 struct BertFixture {
@@ -57,18 +58,10 @@ struct BertFixture {
 /// |got − want| ≤ atol + rtol·|want| everywhere; on failure reports the worst element.
 func expectClose(_ got: Tensor, _ want: Tensor, atol: Float = 1e-5, rtol: Float = 1e-5, _ what: String,
                  sourceLocation: SourceLocation = #_sourceLocation) {
-    guard got.shape == want.shape else {
-        Issue.record("\(what): shape \(got.shape) vs expected \(want.shape)", sourceLocation: sourceLocation)
-        return
-    }
-    let g = got.toArray(), w = want.toArray()
-    var worst = 0, excess: Float = -1
-    for i in g.indices {
-        let e = abs(g[i] - w[i]) - (atol + rtol * abs(w[i]))
-        if e > excess || g[i].isNaN { excess = g[i].isNaN ? .infinity : e; worst = i }
-    }
-    #expect(excess <= 0, "\(what): worst at flat index \(worst): got \(g[worst]), expected \(w[worst]) (shape \(want.shape))",
-            sourceLocation: sourceLocation)
+    // The ParityTesting product's comparison (NumPy allclose semantics): our own parity tests
+    // are its first users.
+    let comparison = TensorComparison(got, want, tolerance: Tolerance(rtol: Double(rtol), atol: Double(atol)), name: what)
+    #expect(comparison.passed, "\(comparison)", sourceLocation: sourceLocation)
 }
 
 /// Gradient check: |got − want| ≤ rtol · max(max|want|, 1e-2) — relative to the tensor's scale,

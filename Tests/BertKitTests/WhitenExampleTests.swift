@@ -25,8 +25,8 @@ struct WhitenExampleTests {
         let directory = try BertModelDirectory(try MiniLMTests.modelDirectory())
         let model = try directory.loadBertModel()
         let tokenizer = try directory.loadTokenizer()
-        let ids = try tokenizer.encodeBatch(Self.sentences).map(\.ids)
-        let vectors = try model.sentenceEmbeddings(ids, pooling: .mean)
+        let encodings = try tokenizer.encodeBatch(Self.sentences)  // padded by tokenizer.json; masks say where
+        let vectors = try model.sentenceEmbeddings(encodings, pooling: .mean)
         let x = Tensor(vectors.flatMap { $0 }, shape: [vectors.count, 384])          // [N, 384]
         let k = 8
         let whitening = try Whitening(fitting: x, components: k)
