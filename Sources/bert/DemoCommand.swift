@@ -8,7 +8,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Sentence similarity and contextual word vectors with all-MiniLM-L6-v2.",
-        discussion: "Get the model with `bash Scripts/fetch_minilm.sh` (Scripts/run.sh does it for you)."
+        discussion: "Get the model with `bash Scripts/fetch_minilm.sh` (Scripts/minilm_demo.sh does it for you)."
     )
 
     @Option(help: "Model directory (default: .cache/models/all-MiniLM-L6-v2).")
