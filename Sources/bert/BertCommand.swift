@@ -15,6 +15,7 @@ struct BertCommand: ParsableCommand {
             PretrainingDataCommand.self, TrainVocabCommand.self,
             PretrainCommand.self,
             EvalPretrainCommand.self,
+            FillMaskCommand.self,
         ]
     )
 }

@@ -11,7 +11,7 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Without --model, the demo uses $BERT_MINILM_DIR when set, else .cache/models/all-MiniLM-L6-v2 \
             in the swift-bert checkout this binary was built from (filled by `bash Scripts/fetch_minilm.sh`; \
-            Scripts/run.sh does it for you), whatever the current directory.
+            Scripts/minilm_demo.sh does it for you), whatever the current directory.
             """
     )
 

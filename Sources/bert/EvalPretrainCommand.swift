@@ -11,8 +11,10 @@ struct EvalPretrainCommand: ParsableCommand {
         commandName: "eval-pretrain",
         abstract: "MLM loss, perplexity, MLM and NSP accuracy of a model on held-out instances (one JSON object).",
         discussion: """
-            --data is an instances .jsonl file with fixed masks (bert pretraining-data --format jsonl), so the \
-            figure is reproducible. Perplexity is exp of the MLM loss averaged over every masked token. The \
+            --data is an instances .jsonl file with fixed masks (bert pretraining-data --format jsonl), statically \
+            masked shards (a directory of .bkpt files or one file), or raw text masked once with seed 12345, so \
+            the figure is reproducible. Shards record the vocabulary they were prepared with: another one than \
+            the model's is refused. Perplexity is exp of the MLM loss averaged over every masked token. The \
             instances' tokens are looked up in the model's own vocab.txt; --vocab (the vocabulary the data \
             was prepared with) must be identical to it, else the command refuses to run.
             Example: bert eval-pretrain --model run/model --data heldout.jsonl
@@ -20,7 +22,8 @@ struct EvalPretrainCommand: ParsableCommand {
     )
 
     @Option(help: "HF model directory (config.json, model.safetensors, vocab.txt).") var model: String
-    @Option(help: "Held-out instances (.jsonl).") var data: String
+    @Option(help: "Held-out data: instances .jsonl, static shards, or raw text.") var data: String
+    @Option(help: "Sequence length for shards and raw text.") var maxSeqLength = 128
     @Option(help: "The vocabulary the data was prepared with (checked against the model's).") var vocab: String?
     @Option(help: "Instances per forward pass.") var batchSize = 32
     @Option(help: "Evaluate at most N instances.") var limit: Int?
@@ -48,8 +51,14 @@ struct EvalPretrainCommand: ParsableCommand {
                     "\(modelVocabulary.path) has \(vocabulary.count) tokens, config.json says vocab_size \(directory.config.vocabSize)")
             }
             let bert = try directory.load(BertForPreTraining.self).model
-            let source = try InstanceLinesSource(url: URL(fileURLWithPath: data), vocabulary: vocabulary,
-                                                 sequenceLength: nil)
+            let source: any PretrainingBatchSource
+            if try DataPaths.kind(data) == .jsonl {
+                source = try InstanceLinesSource(url: URL(fileURLWithPath: data), vocabulary: vocabulary, sequenceLength: nil)
+            } else {
+                let tables = try PretrainingVocabulary(vocabulary: vocabulary, source: modelVocabulary.path)
+                source = try DataPaths(vocabulary: vocabulary, tables: tables, vocabularyPath: modelVocabulary.path,
+                                       sequenceLength: maxSeqLength).source(data, seed: 0, heldOut: true)
+            }
             let e = try PretrainingEvaluator(batchSize: batchSize, limit: limit).evaluate(bert, on: source)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -11,8 +11,12 @@ struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain BERT (masked LM + next sentence) and write an HF model directory.",
         discussion: """
-            --data is an instances .jsonl file (bert pretraining-data --format jsonl, or google-research/bert's \
-            keys). The run writes OUTPUT/metrics.jsonl (one object per logged step, eval records), \
+            --data is prepared shards (a directory of .bkpt files or one file, from bert pretraining-data; \
+            shards made with --dynamic-masking get fresh masks every batch), an instances .jsonl file (bert \
+            pretraining-data --format jsonl, or google-research/bert's keys), or raw text (a file or a directory \
+            of files, lines are paragraphs, a blank line between documents) prepared in memory at the start \
+            and masked dynamically. Shards made with another vocabulary are refused. --eval-data takes the \
+            same kinds, always with fixed masks (raw held-out text is masked once, seed 12345). The run writes OUTPUT/metrics.jsonl (one object per logged step, eval records), \
             OUTPUT/checkpoints/step-N (model, optimizer, every random stream, data position; atomic, rotated \
             by --keep-checkpoints) and, at the end, OUTPUT/model (config.json, model.safetensors, vocab.txt) \
             which transformers loads as BertForPreTraining. --resume continues from the newest checkpoint \
@@ -28,8 +32,10 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Attention heads.") var heads = 4
     @Option(help: "Feed-forward size (default 4 × hidden).") var intermediate: Int?
     @Option(help: "vocab.txt (default: the --init-from directory's).") var vocab: String?
-    @Option(help: "Training instances (.jsonl).") var data: String
-    @Option(help: "Held-out instances (.jsonl) for evaluation and samples.") var evalData: String?
+    @Option(help: "Training data: shards (directory or .bkpt), instances .jsonl, or raw text (file or directory).")
+    var data: String
+    @Option(help: "Held-out data (same kinds, fixed masks) for evaluation and samples.") var evalData: String?
+    @Flag(help: "Dynamic masking masks whole words (a piece and its ## pieces together).") var wholeWordMask = false
     @Option(help: "Pad every batch to this length (and the model's max positions when built from flags).")
     var maxSeqLength = 128
     @Option(help: "Sequences per micro-batch.") var batchSize = 32
@@ -134,6 +140,8 @@ struct PretrainCommand: ParsableCommand {
             "lr": "\(lr)", "schedule": "\(lrSchedule)", "optimizer": optim.kind, "weight_decay": "\(weightDecay)",
             "clip": "\(clip)", "seed": "\(seed)", "shuffle": "\(shuffleData)", "steps": "\(total)",
             "max_seq_length": "\(maxSeqLength)", "overfit_batches": "\(overfitBatches ?? 0)",
+            "whole_word_mask": "\(wholeWordMask)",
+            "vocabulary": VocabularyChecksum.hex(VocabularyChecksum.of(try Vocabulary(contentsOf: setup.vocabularyURL))),
         ]
         let run = try PretrainingRun(trainer: trainer, source: source, evalSource: setup.eval, settings: settings,
                                      output: URL(fileURLWithPath: output), vocabulary: setup.vocabularyURL,

@@ -69,7 +69,8 @@ struct PretrainingDataCommand: ParsableCommand {
         let sink: any InstanceSink = format == "jsonl"
             ? try InstanceJSONLinesWriter(path: output, vocabulary: tables)
             : try ShardSetWriter(directory: output, maxSeqLength: maxSeqLength, maxPredictions: maxPredictions,
-                                 staticallyMasked: !dynamicMasking)
+                                 staticallyMasked: !dynamicMasking,
+                                 vocabularyChecksum: VocabularyChecksum.of(vocabulary))
 
         let progress = ProgressLine()
         let summary = try pipeline.run(stream: stream, sink: sink) { progress.update($0, final: false) }

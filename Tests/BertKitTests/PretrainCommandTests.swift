@@ -41,15 +41,48 @@ import TensorCore
     @Test func killedRunResumesBitForBit() throws {
         let directory = try PretrainingTestData.temporaryDirectory("pretrain-kill")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let steps = 60
-        let common = try Self.prepare(directory, steps: steps)
+        try Self.killResumeAndCompare(try Self.prepare(directory, steps: 60), in: directory, steps: 60, killAt: [14, 37])
+    }
+
+    /// Statically masked shards (several files) instead of the .jsonl: same bit-exact resume.
+    @Test func killedRunOnShardsResumesBitForBit() throws {
+        let directory = try PretrainingTestData.temporaryDirectory("pretrain-kill-shards")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var common = try Self.prepare(directory, steps: 30)
+        let shards = directory.appendingPathComponent("shards")
+        try PretrainingSourceTestData.writeShards(
+            PretrainingSourceTestData.instances(PretrainingTestData.examples(96, seed: 4)), to: shards,
+            vocabulary: PretrainingTestData.vocabulary())
+        common[common.firstIndex(of: "--data")! + 1] = shards.path
+        common[common.firstIndex(of: "--eval-data")! + 1] = shards.path
+        try Self.killResumeAndCompare(common, in: directory, steps: 30, killAt: [13])
+    }
+
+    /// A directory of raw text, prepared at the start and masked dynamically: the masker's
+    /// stream travels in the checkpoint, so the resumed run draws the same masks.
+    @Test func killedRunOnRawTextWithDynamicMasksResumesBitForBit() throws {
+        let directory = try PretrainingTestData.temporaryDirectory("pretrain-kill-text")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var common = try Self.prepare(directory, steps: 30)
+        let corpus = directory.appendingPathComponent("corpus"), heldOut = directory.appendingPathComponent("heldout.txt")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try PretrainingSourceTestData.text(documents: 40).write(to: corpus.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try PretrainingSourceTestData.text(documents: 6, seed: 77).write(to: heldOut, atomically: true, encoding: .utf8)
+        common[common.firstIndex(of: "--data")! + 1] = corpus.path
+        common[common.firstIndex(of: "--eval-data")! + 1] = heldOut.path
+        try Self.killResumeAndCompare(common + ["--whole-word-mask"], in: directory, steps: 30, killAt: [13])
+    }
+
+    /// Runs `common` to the end in `straight`; in `killed`, kills it with SIGKILL when
+    /// metrics.jsonl has each of `killAt` lines, resumes, and finishes; the losses must agree bit
+    /// for bit and the final weights byte for byte.
+    static func killResumeAndCompare(_ common: [String], in directory: URL, steps: Int, killAt: [Int]) throws {
         let straight = directory.appendingPathComponent("straight"), killed = directory.appendingPathComponent("killed")
         let reference = try Self.start(common + ["--output", straight.path])
         reference.waitUntilExit()
         #expect(reference.terminationStatus == 0)
-        // Kill twice at different points, then finish.
         let metrics = killed.appendingPathComponent("metrics.jsonl")
-        for (round, threshold) in [14, 37].enumerated() {
+        for (round, threshold) in killAt.enumerated() {
             let process = try Self.start(common + ["--output", killed.path] + (round > 0 ? ["--resume"] : []))
             let deadline = Date().addingTimeInterval(120)
             while process.isRunning && Self.lines(metrics) < threshold && Date() < deadline { usleep(2_000) }
@@ -131,5 +164,18 @@ import TensorCore
         let (badStatus, badOut, message) = try evalPretrain(["--vocab", otherURL.path])
         #expect(badStatus != 0 && badOut.isEmpty)
         #expect(message.contains("line 11"), "\(message)")
+        // Shards record their vocabulary: prepared with another one, they are refused.
+        let shards = directory.appendingPathComponent("other-shards")
+        try PretrainingSourceTestData.writeShards(PretrainingSourceTestData.instances(PretrainingTestData.examples(8)),
+                                                  to: shards, vocabulary: other)
+        let (shardStatus, shardOut, shardMessage) = try evalPretrain(["--data", shards.path])
+        #expect(shardStatus != 0 && shardOut.isEmpty)
+        #expect(shardMessage.contains("vocabulary mismatch") && shardMessage.contains("checksum"), "\(shardMessage)")
+        var pretrain = try Self.prepare(directory, steps: 2)
+        pretrain[pretrain.firstIndex(of: "--data")! + 1] = shards.path
+        let refused = try Self.start(pretrain + ["--output", directory.appendingPathComponent("refused").path])
+        refused.waitUntilExit()
+        #expect(refused.terminationStatus != 0)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("refused").path))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import BertKit
 import TensorCore
+import Tokenization
 
 /// Synthetic pretraining data for the training tests: a vocabulary of special tokens and
 /// `w0…w(n-1)`, and random `[CLS] A [SEP] B [SEP]` instances with ~15 % masked positions.
@@ -76,5 +77,38 @@ enum PretrainingTestData {
             out[record["step"] as! Int] = (record["loss"] as! Double).bitPattern
         }
         return out
+    }
+}
+
+/// Shards and raw text for the data-source tests (the same synthetic vocabulary).
+enum PretrainingSourceTestData {
+    /// `examples` as shard instances.
+    static func instances(_ examples: [PretrainingExample], masked: Bool = true) -> [TrainingInstance] {
+        examples.map { e in
+            TrainingInstance(tokens: e.inputIds.map { Int32($0) }, firstSegmentLength: e.segmentIds.filter { $0 == 0 }.count,
+                             isRandomNext: e.nextSentenceLabel == 1,
+                             maskedPositions: masked ? e.maskedPositions.map { Int32($0) } : [],
+                             maskedLabels: masked ? e.maskedLabels.map { Int32($0) } : [])
+        }
+    }
+
+    /// Writes `instances` as a directory of shards (`perShard` per file, so several files).
+    static func writeShards(_ instances: [TrainingInstance], to directory: URL, vocabulary: [String], masked: Bool = true,
+                            perShard: Int = 40) throws {
+        let checksum = VocabularyChecksum.of(Vocabulary(tokens: vocabulary))
+        let writer = try ShardSetWriter(directory: directory.path, maxSeqLength: 24, maxPredictions: 20,
+                                        staticallyMasked: masked, instancesPerShard: perShard, vocabularyChecksum: checksum)
+        for instance in instances { try writer.write(instance) }
+        try writer.finish()
+    }
+
+    /// Raw text: `documents` documents of 3–6 sentences of 3–8 words `w0…`, a blank line between documents.
+    static func text(documents: Int, seed: UInt64 = 9) -> String {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<documents).map { _ in
+            (0..<(3 + rng.nextInt(below: 4))).map { _ in
+                (0..<(3 + rng.nextInt(below: 6))).map { _ in "w\(rng.nextInt(below: 59))" }.joined(separator: " ")
+            }.joined(separator: "\n")
+        }.joined(separator: "\n\n") + "\n"
     }
 }

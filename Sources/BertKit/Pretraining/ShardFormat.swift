@@ -9,7 +9,7 @@
 /// index    (8-byte aligned) count × u64: the byte offset of each record
 /// footer   last 48 bytes: u32 version (1), u32 maxSeqLength, u32 maxPredictions,
 ///            u32 flags (bit 0: statically masked), u64 count, u64 indexOffset,
-///            u64 reserved (0), magic "BKPTSHD1"
+///            u64 vocabulary checksum (``VocabularyChecksum``; 0: not recorded), magic "BKPTSHD1"
 /// ```
 ///
 /// A shard is written to a temporary file and renamed when complete, so a shard that exists is

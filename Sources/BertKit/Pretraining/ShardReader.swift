@@ -25,6 +25,8 @@ public final class ShardReader: @unchecked Sendable {
     public let maxSeqLength: Int
     public let maxPredictions: Int
     public let staticallyMasked: Bool
+    /// ``VocabularyChecksum`` of the vocabulary the shard was written with (0: not recorded).
+    public let vocabularyChecksum: UInt64
     private let base: UnsafeRawPointer?
     private let size: Int
     private let indexOffset: Int
@@ -66,6 +68,7 @@ public final class ShardReader: @unchecked Sendable {
         maxSeqLength = Int(u32(footer + 4))
         maxPredictions = Int(u32(footer + 8))
         staticallyMasked = u32(footer + 12) & ShardFormat.staticallyMasked != 0
+        vocabularyChecksum = u64(footer + 32)
     }
 
     deinit {

@@ -14,15 +14,19 @@ public final class ShardWriter: InstanceSink {
     public let maxSeqLength: Int
     public let maxPredictions: Int
     public let staticallyMasked: Bool
+    /// Recorded in the footer (``VocabularyChecksum``; 0: not recorded).
+    public let vocabularyChecksum: UInt64
     public var instanceCount: Int { offsets.count }
     /// Bytes written so far.
     public var byteCount: Int { file.offset }
 
-    public init(path: String, maxSeqLength: Int, maxPredictions: Int, staticallyMasked: Bool) throws {
+    public init(path: String, maxSeqLength: Int, maxPredictions: Int, staticallyMasked: Bool,
+                vocabularyChecksum: UInt64 = 0) throws {
         file = try StreamingFileWriter(path: path)
         self.maxSeqLength = maxSeqLength
         self.maxPredictions = maxPredictions
         self.staticallyMasked = staticallyMasked
+        self.vocabularyChecksum = vocabularyChecksum
         try file.write(ShardFormat.magic)
     }
 
@@ -56,7 +60,7 @@ public final class ShardWriter: InstanceSink {
         try file.writeLittleEndian(staticallyMasked ? ShardFormat.staticallyMasked : 0)
         try file.writeLittleEndian(UInt64(offsets.count))
         try file.writeLittleEndian(indexOffset)
-        try file.writeLittleEndian(UInt64(0))
+        try file.writeLittleEndian(vocabularyChecksum)
         try file.write(ShardFormat.magic)
         try file.commit()
     }
@@ -76,6 +80,8 @@ public final class ShardSetWriter: InstanceSink {
     public let maxPredictions: Int
     public let staticallyMasked: Bool
     public let instancesPerShard: Int
+    /// Recorded in every shard's footer (``VocabularyChecksum``; 0: not recorded).
+    public let vocabularyChecksum: UInt64
     private var current: ShardWriter?
     public private(set) var shardCount = 0
     public private(set) var instanceCount = 0
@@ -83,7 +89,7 @@ public final class ShardSetWriter: InstanceSink {
     /// Creates `directory` if needed.
     /// - Throws: ``PretrainingError/unwritableOutput(path:reason:)`` when it cannot be created.
     public init(directory: String, maxSeqLength: Int, maxPredictions: Int, staticallyMasked: Bool = true,
-                instancesPerShard: Int = 250_000) throws {
+                instancesPerShard: Int = 250_000, vocabularyChecksum: UInt64 = 0) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -94,13 +100,14 @@ public final class ShardSetWriter: InstanceSink {
         self.maxPredictions = maxPredictions
         self.staticallyMasked = staticallyMasked
         self.instancesPerShard = max(1, instancesPerShard)
+        self.vocabularyChecksum = vocabularyChecksum
     }
 
     public func write(_ instance: TrainingInstance) throws {
         if current == nil {
             current = try ShardWriter(path: (directory as NSString).appendingPathComponent(ShardFormat.shardName(shardCount)),
                                       maxSeqLength: maxSeqLength, maxPredictions: maxPredictions,
-                                      staticallyMasked: staticallyMasked)
+                                      staticallyMasked: staticallyMasked, vocabularyChecksum: vocabularyChecksum)
         }
         try current!.write(instance)
         instanceCount += 1

@@ -51,6 +51,8 @@ public final class PretrainingRun {
     public let fingerprint: [String: String]
     public var progress: ProgressLine
     public let metrics: MetricsLog
+    /// TensorBoard event file of this process (scalars of every metrics record).
+    public let board: TensorBoardWriter
     private let tokens: Vocabulary?
     /// Where training continued from (nil: a fresh start).
     public private(set) var resumedFrom: URL?
@@ -97,6 +99,12 @@ public final class PretrainingRun {
             throw TrainingError.invalidSetting("\(output.path) already holds checkpoints: pass --resume to continue, or use a new --output")
         }
         metrics = try MetricsLog(url: output.appendingPathComponent("metrics.jsonl"), truncateTo: metricsLength)
+        board = try TensorBoardWriter(directory: output, purgeStep: resumedFrom.map { _ in trainer.completedSteps + 1 })
+    }
+
+    /// Rewrites `output/report.svg` from metrics.jsonl.
+    public func writeReport() throws {
+        try TrainingReport.write(metrics: metrics.url, to: output.appendingPathComponent("report.svg"))
     }
 
     /// Trains until `settings.steps` steps are done, then writes `output/model`.
@@ -128,6 +136,12 @@ public final class PretrainingRun {
                     ("skipped_nonfinite", .int(trainer.skippedSteps)), ("seq_per_s", .double(sequencesPerSecond)),
                     ("rss_mb", .double(ProcessMemory.residentMegabytes)),
                 ])
+                try board.add(scalars: [
+                    ("train/loss", result.loss), ("train/mlm_loss", result.mlmLoss), ("train/nsp_loss", result.nspLoss),
+                    ("train/mlm_accuracy", result.mlmAccuracy), ("train/nsp_accuracy", result.nspAccuracy),
+                    ("train/lr", result.learningRate), ("train/grad_norm", result.gradientNorm),
+                    ("train/seq_per_s", sequencesPerSecond),
+                ], step: step)
                 progress.update(result, sequencesPerSecond: sequencesPerSecond, secondsPerStep: smoothedSeconds!)
             }
             if let evalSource, (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps {
@@ -141,6 +155,7 @@ public final class PretrainingRun {
             }
         }
         progress.finish()
+        try writeReport()
         let model = output.appendingPathComponent("model")
         try BertCheckpoint.save(trainer.model, config: trainer.model.config, architecture: "BertForPreTraining", to: model)
         if let vocabulary {
@@ -167,6 +182,11 @@ public final class PretrainingRun {
             ("eval_perplexity", .double(e.perplexity)), ("eval_mlm_accuracy", .double(e.mlmAccuracy)),
             ("eval_nsp_loss", .double(e.nspLoss)), ("eval_nsp_accuracy", .double(e.nspAccuracy)),
         ])
+        try board.add(scalars: [
+            ("eval/mlm_loss", e.mlmLoss), ("eval/perplexity", e.perplexity), ("eval/mlm_accuracy", e.mlmAccuracy),
+            ("eval/nsp_loss", e.nspLoss), ("eval/nsp_accuracy", e.nspAccuracy),
+        ], step: step)
+        try writeReport()
         progress.message(String(format: "eval at step %d: perplexity %.3f  mlm loss %.4f  mlm acc %.3f  nsp acc %.3f",
                                 step, e.perplexity, e.mlmLoss, e.mlmAccuracy, e.nspAccuracy))
         return e
