@@ -1,4 +1,5 @@
 import ArgumentParser
+import BertDistributed
 import BertKit
 import Foundation
 import TensorCore
@@ -19,6 +20,9 @@ struct PretrainCommand: ParsableCommand {
             and reproduces the uninterrupted run's losses bit for bit.
             Example: bert pretrain --vocab vocab.txt --data train.jsonl --eval-data heldout.jsonl \
             --layers 4 --hidden 256 --heads 4 --intermediate 1024 --batch-size 32 --steps 1000 --output run
+            Data-parallel: mpirun -np N bert pretrain … (see Docs/DISTRIBUTED.md). --batch-size is per process \
+            (global batch N × batch size); rank 0 writes every file; a checkpoint resumes with another N when \
+            the global batch stays the same.
             """
     )
 
@@ -85,13 +89,14 @@ struct PretrainCommand: ParsableCommand {
     func run() throws {
         useFastBLASKernels()
         do {
-            try train()
+            try DistributedLaunch.run { try train(mpi: $0) }
         } catch let error as TrainingError {
             throw ValidationError("\(error)")  // exit code 64 with the message, no stack
         }
     }
 
-    func train() throws {
+    func train(mpi: MPIRuntime? = nil) throws {
+        let world = mpi?.worldSize ?? 1
         let setup = try PretrainSetup(self)
         let model = setup.model
         let groups = ParameterGroup.excludingWeightDecay(model.namedParameters(), learningRate: lr, weightDecay: weightDecay)
@@ -104,10 +109,10 @@ struct PretrainCommand: ParsableCommand {
         var source: any PretrainingBatchSource = setup.train
         var shuffleData = shuffle
         if let n = overfitBatches {
-            source = PrefixBatchSource(source, count: n * batchSize * gradAccum)
+            source = PrefixBatchSource(source, count: n * batchSize * gradAccum * world)
             shuffleData = false
         }
-        let perStep = batchSize * gradAccum
+        let perStep = batchSize * gradAccum * world
         let total = steps ?? epochs! * ((source.count + perStep - 1) / perStep)
         let lrSchedule: LearningRateSchedule = switch schedule {
         case "cosine": .cosine(warmupSteps: warmupSteps, totalSteps: total)
@@ -117,6 +122,7 @@ struct PretrainCommand: ParsableCommand {
         }
         let trainer = PretrainingTrainer(model: model, optimizer: optim, schedule: lrSchedule,
                                          maxGradientNorm: clip > 0 ? clip : nil, skipNonFinite: skipNonfinite)
+        trainer.reducer = try DistributedLaunch.reducer(mpi, model: model)
         var settings = PretrainingRunSettings(batchSize: batchSize, steps: total)
         settings.gradientAccumulation = gradAccum
         settings.seed = seed
@@ -130,7 +136,7 @@ struct PretrainCommand: ParsableCommand {
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(model.config), as: UTF8.self)
         let fingerprint: [String: String] = [
             "config": configJSON, "data": URL(fileURLWithPath: data).standardizedFileURL.path,
-            "examples": "\(setup.train.count)", "batch_size": "\(batchSize)", "grad_accum": "\(gradAccum)",
+            "examples": "\(setup.train.count)", "batch_size": "\(batchSize * world)", "grad_accum": "\(gradAccum)",
             "lr": "\(lr)", "schedule": "\(lrSchedule)", "optimizer": optim.kind, "weight_decay": "\(weightDecay)",
             "clip": "\(clip)", "seed": "\(seed)", "shuffle": "\(shuffleData)", "steps": "\(total)",
             "max_seq_length": "\(maxSeqLength)", "overfit_batches": "\(overfitBatches ?? 0)",
