@@ -31,3 +31,14 @@ public struct ReductionStatistics: Sendable, Equatable {
         return max(0, 1 - waitSeconds / Double(steps) / blockingSecondsPerStep)
     }
 }
+
+extension ReductionStatistics: CustomStringConvertible {
+    /// One line: buckets, bytes and the per-step means in milliseconds.
+    public var description: String {
+        let n = Double(max(steps, 1))
+        return String(format: "gradient reduction: %d buckets, %.1f MB per step; per step: last backward %.1f ms "
+                      + "(hooks %.1f ms), waiting after backward %.1f ms; %d of %d buckets started during backward",
+                      bucketsPerStep, Double(bytesPerStep) / 1_048_576, 1000 * backwardSeconds / n, 1000 * hookSeconds / n,
+                      1000 * waitSeconds / n, bucketsStartedDuringBackward, bucketsPerStep * steps)
+    }
+}

@@ -30,7 +30,8 @@ enum DistributedLaunch {
     }
 
     /// The reducer of a run over `mpi` with several processes (nil otherwise). The bucket size
-    /// is 25 MB unless `BERT_MPI_BUCKET_MB` says otherwise.
+    /// is 25 MB unless `BERT_MPI_BUCKET_MB` says otherwise; `BERT_MPI_OVERLAP=0` reduces only
+    /// after backward (to measure the communication time alone).
     static func reducer(_ mpi: MPIRuntime?, model: any Module) throws -> MPIGradientReducer? {
         guard let mpi, mpi.worldSize > 1 else { return nil }
         var bytes = 25 * 1024 * 1024
@@ -40,6 +41,8 @@ enum DistributedLaunch {
             }
             bytes = max(4, Int(mb * 1024 * 1024))
         }
-        return try MPIGradientReducer(parameters: model.parameters(), runtime: mpi, bucketBytes: bytes)
+        let reducer = try MPIGradientReducer(parameters: model.parameters(), runtime: mpi, bucketBytes: bytes)
+        reducer.overlap = ProcessInfo.processInfo.environment["BERT_MPI_OVERLAP"] != "0"
+        return reducer
     }
 }

@@ -148,6 +148,7 @@ struct PretrainCommand: ParsableCommand {
         var summary = "model written to \(URL(fileURLWithPath: output).appendingPathComponent("model").path)"
         if let eval { summary += String(format: "; held-out perplexity %.3f, MLM accuracy %.3f", eval.perplexity, eval.mlmAccuracy) }
         run.progress.message(summary)
+        if let reducer = trainer.reducer as? MPIGradientReducer { run.progress.message("\(reducer.statistics)") }
     }
 }
 
