@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "BertKit", targets: ["BertKit"]),
         .library(name: "ParityTesting", targets: ["ParityTesting"]),
         .executable(name: "bert", targets: ["bert"]),
+        .library(name: "BertDistributed", targets: ["BertDistributed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "bert",
             dependencies: [
-                "TensorCore", "Tokenization", "BertKit",
+                "TensorCore", "Tokenization", "BertKit", "BertDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/bert"
@@ -70,6 +71,21 @@ let package = Package(
         // Test helper: runs a TensorCore op with mismatched shapes in a child process, so a test
         // can read the message a release build prints (CheckedFailureTests).
         .executableTarget(name: "CheckProbe", dependencies: ["TensorCore"], path: "Tests/CheckProbe"),
+        // Open MPI (Debian: libopenmpi-dev, pkg-config name ompi-c); only BertDistributed and the
+        // bert tool need it, TensorCore/Tokenization/BertKit build without it.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        // Data-parallel training over MPI: bucketed gradient allreduce started from the
+        // gradient-final hook, weight broadcast, start-up consistency checks.
+        .target(name: "BertDistributed", dependencies: ["CMPI", "TensorCore", "BertKit"], path: "Sources/BertDistributed"),
+        // Test helper: collective checks run under mpirun by BertDistributedTests.
+        .executableTarget(name: "MPIProbe", dependencies: ["BertDistributed", "TensorCore"], path: "Tests/MPIProbe"),
+        .testTarget(name: "BertDistributedTests", dependencies: ["BertDistributed", "BertKit", "TensorCore"],
+                    path: "Tests/BertDistributedTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing need; safe to run more than once.
-# - apt: libopenblas-dev, liblapacke-dev, pkg-config, python3-pip (only when missing)
+# - apt: libopenblas-dev, liblapacke-dev, pkg-config, libopenmpi-dev, openmpi-bin, python3-pip (only when missing)
 # - swift on PATH (or at /opt/swift)
 set -euo pipefail
 need=()
-for pkg in libopenblas-dev liblapacke-dev pkg-config; do
+for pkg in libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

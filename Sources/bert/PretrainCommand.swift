@@ -1,4 +1,5 @@
 import ArgumentParser
+import BertDistributed
 import BertKit
 import Foundation
 import TensorCore
@@ -23,6 +24,9 @@ struct PretrainCommand: ParsableCommand {
             and reproduces the uninterrupted run's losses bit for bit.
             Example: bert pretrain --vocab vocab.txt --data train.jsonl --eval-data heldout.jsonl \
             --layers 4 --hidden 256 --heads 4 --intermediate 1024 --batch-size 32 --steps 1000 --output run
+            Data-parallel: mpirun -np N bert pretrain … (see Docs/DISTRIBUTED.md). --batch-size is per process \
+            (global batch N × batch size); rank 0 writes every file; a checkpoint resumes with another N when \
+            the global batch stays the same.
             """
     )
 
@@ -91,13 +95,14 @@ struct PretrainCommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         do {
-            try train()
+            try DistributedLaunch.run { try train(mpi: $0) }
         } catch let error as TrainingError {
             throw ValidationError("\(error)")  // exit code 64 with the message, no stack
         }
     }
 
-    func train() throws {
+    func train(mpi: MPIRuntime? = nil) throws {
+        let world = mpi?.worldSize ?? 1
         let setup = try PretrainSetup(self)
         let model = setup.model
         let groups = ParameterGroup.excludingWeightDecay(model.namedParameters(), learningRate: lr, weightDecay: weightDecay)
@@ -110,10 +115,10 @@ struct PretrainCommand: ParsableCommand {
         var source: any PretrainingBatchSource = setup.train
         var shuffleData = shuffle
         if let n = overfitBatches {
-            source = PrefixBatchSource(source, count: n * batchSize * gradAccum)
+            source = PrefixBatchSource(source, count: n * batchSize * gradAccum * world)
             shuffleData = false
         }
-        let perStep = batchSize * gradAccum
+        let perStep = batchSize * gradAccum * world
         let total = steps ?? epochs! * ((source.count + perStep - 1) / perStep)
         let lrSchedule: LearningRateSchedule = switch schedule {
         case "cosine": .cosine(warmupSteps: warmupSteps, totalSteps: total)
@@ -123,6 +128,7 @@ struct PretrainCommand: ParsableCommand {
         }
         let trainer = PretrainingTrainer(model: model, optimizer: optim, schedule: lrSchedule,
                                          maxGradientNorm: clip > 0 ? clip : nil, skipNonFinite: skipNonfinite)
+        trainer.reducer = try DistributedLaunch.reducer(mpi, model: model)
         var settings = PretrainingRunSettings(batchSize: batchSize, steps: total)
         settings.gradientAccumulation = gradAccum
         settings.seed = seed
@@ -136,7 +142,7 @@ struct PretrainCommand: ParsableCommand {
         let configJSON = String(decoding: try JSONEncoder.sorted.encode(model.config), as: UTF8.self)
         let fingerprint: [String: String] = [
             "config": configJSON, "data": URL(fileURLWithPath: data).standardizedFileURL.path,
-            "examples": "\(setup.train.count)", "batch_size": "\(batchSize)", "grad_accum": "\(gradAccum)",
+            "examples": "\(setup.train.count)", "batch_size": "\(batchSize * world)", "grad_accum": "\(gradAccum)",
             "lr": "\(lr)", "schedule": "\(lrSchedule)", "optimizer": optim.kind, "weight_decay": "\(weightDecay)",
             "clip": "\(clip)", "seed": "\(seed)", "shuffle": "\(shuffleData)", "steps": "\(total)",
             "max_seq_length": "\(maxSeqLength)", "overfit_batches": "\(overfitBatches ?? 0)",
@@ -150,6 +156,7 @@ struct PretrainCommand: ParsableCommand {
         var summary = "model written to \(URL(fileURLWithPath: output).appendingPathComponent("model").path)"
         if let eval { summary += String(format: "; held-out perplexity %.3f, MLM accuracy %.3f", eval.perplexity, eval.mlmAccuracy) }
         run.progress.message(summary)
+        if let reducer = trainer.reducer as? MPIGradientReducer { run.progress.message("\(reducer.statistics)") }
     }
 }
 

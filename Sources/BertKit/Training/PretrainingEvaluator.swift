@@ -38,18 +38,23 @@ public struct PretrainingEvaluator: Sendable {
         self.limit = limit
     }
 
-    public func evaluate(_ model: BertForPreTraining, on source: any PretrainingBatchSource) throws
-        -> PretrainingEvaluation
+    /// With a `reducer` (data-parallel run) each process evaluates its own contiguous block of
+    /// the examples and the sums and counts are added over processes: every example is seen
+    /// once, and every process gets the figures of the whole set.
+    public func evaluate(_ model: BertForPreTraining, on source: any PretrainingBatchSource,
+                         reducer: (any GradientReducer)? = nil) throws -> PretrainingEvaluation
     {
         let wasTraining = model.isTraining
         model.eval()
         defer { if wasTraining { model.train() } }
         let total = min(limit ?? source.count, source.count)
+        let (rank, world) = (reducer?.rank ?? 0, reducer?.worldSize ?? 1)
+        let end = total * (rank + 1) / world
         var mlmSum = 0.0, nspSum = 0.0, masked = 0, sequences = 0, mlmCorrect = 0, nspCorrect = 0
         try withNoGrad {
-            var start = 0
-            while start < total {
-                let indices = Array(start..<min(start + batchSize, total))
+            var start = total * rank / world
+            while start < end {
+                let indices = Array(start..<min(start + batchSize, end))
                 start += indices.count
                 let batch = try source.batch(indices: indices)
                 let out = try model(try batch.input(config: model.config), labels: batch.labels,
@@ -64,6 +69,10 @@ public struct PretrainingEvaluator: Sendable {
                 nspCorrect += PretrainingAccuracy.correctPredictions(out.seqRelationshipLogits,
                                                                      labels: batch.nextSentenceLabels)
             }
+        }
+        if world > 1 {
+            let s = try reducer!.sum([mlmSum, nspSum, Double(masked), Double(sequences), Double(mlmCorrect), Double(nspCorrect)])
+            (mlmSum, nspSum, masked, sequences, mlmCorrect, nspCorrect) = (s[0], s[1], Int(s[2]), Int(s[3]), Int(s[4]), Int(s[5]))
         }
         guard sequences > 0 else { throw TrainingError.invalidData("the evaluation data has no example") }
         let mlmLoss = masked == 0 ? 0 : mlmSum / Double(masked)

@@ -33,6 +33,13 @@ public struct PretrainingRunSettings: Sendable {
 /// checkpoints, `metrics.jsonl` and the progress line. The final model is written to
 /// `output/model` as an HF model directory (`BertForPreTraining`).
 ///
+/// Data-parallel (`trainer.reducer` set, N processes): every process keeps the same cursor and
+/// takes its slice of each global batch of N × `batchSize` examples (rank r: positions
+/// r·batchSize ..< (r+1)·batchSize — no overlap, no duplicate, the same examples as one process
+/// with N × `batchSize`); rank 0 alone writes metrics, progress, checkpoints and the model, and
+/// evaluation is split between the processes. Checkpoints do not depend on N, so a run resumes
+/// with another process count as long as the global batch stays the same.
+///
 /// ```swift
 /// let run = try PretrainingRun(trainer: trainer, source: source, evalSource: heldOut, settings: settings,
 ///                              output: URL(fileURLWithPath: "run"), vocabulary: vocabURL, resume: true)
@@ -52,7 +59,8 @@ public final class PretrainingRun {
     public var progress: ProgressLine
     public let metrics: MetricsLog
     /// TensorBoard event file of this process (scalars of every metrics record).
-    public let board: TensorBoardWriter
+    /// TensorBoard scalars (nil on ranks other than 0).
+    public let board: TensorBoardWriter?
     private let tokens: Vocabulary?
     /// Where training continued from (nil: a fresh start).
     public private(set) var resumedFrom: URL?
@@ -72,7 +80,9 @@ public final class PretrainingRun {
         self.output = output
         self.vocabulary = vocabulary
         self.fingerprint = fingerprint
-        self.progress = progress ?? ProgressLine(totalSteps: settings.steps)
+        let leader = trainer.reducer?.isLeader ?? true
+        self.progress = leader ? progress ?? ProgressLine(totalSteps: settings.steps)
+            : ProgressLine(totalSteps: settings.steps, inPlace: false, write: { _ in })
         tokens = vocabulary.flatMap { try? Vocabulary(contentsOf: $0) }
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         checkpointer = PretrainingCheckpointer(directory: output.appendingPathComponent("checkpoints"),
@@ -98,12 +108,20 @@ public final class PretrainingRun {
         } else if !resume, !((try? checkpointer.checkpoints()) ?? []).isEmpty {
             throw TrainingError.invalidSetting("\(output.path) already holds checkpoints: pass --resume to continue, or use a new --output")
         }
-        metrics = try MetricsLog(url: output.appendingPathComponent("metrics.jsonl"), truncateTo: metricsLength)
-        board = try TensorBoardWriter(directory: output, purgeStep: resumedFrom.map { _ in trainer.completedSteps + 1 })
+        metrics = try MetricsLog(url: leader ? output.appendingPathComponent("metrics.jsonl") : URL(fileURLWithPath: "/dev/null"),
+                                 truncateTo: leader ? metricsLength : nil)
+        // TensorBoard files and the report are rank 0's, like metrics.jsonl.
+        board = leader ? try TensorBoardWriter(directory: output, purgeStep: resumedFrom.map { _ in trainer.completedSteps + 1 }) : nil
+        if let reducer = trainer.reducer, reducer.worldSize > 1 {
+            let position = "examples=\(source.count) step=\(trainer.completedSteps) cursor=\(cursor.epoch),\(cursor.position)"
+            try reducer.synchronize(trainer.model.parameters(), fingerprint: fingerprint.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: "\n") + "\n" + position)
+        }
     }
 
-    /// Rewrites `output/report.svg` from metrics.jsonl.
+    /// Rewrites `output/report.svg` from metrics.jsonl (rank 0 only under MPI).
     public func writeReport() throws {
+        guard board != nil else { return }
         try TrainingReport.write(metrics: metrics.url, to: output.appendingPathComponent("report.svg"))
     }
 
@@ -111,15 +129,18 @@ public final class PretrainingRun {
     /// - Returns: the last held-out evaluation, if there is held-out data.
     @discardableResult
     public func train() throws -> PretrainingEvaluation? {
+        let leader = trainer.reducer?.isLeader ?? true
+        let (rank, world) = (trainer.reducer?.rank ?? 0, trainer.reducer?.worldSize ?? 1)
         if let resumedFrom { progress.message("resumed from \(resumedFrom.path) at step \(trainer.completedSteps)") }
-        let sequencesPerStep = settings.batchSize * settings.gradientAccumulation
+        let sequencesPerStep = settings.batchSize * settings.gradientAccumulation * world
         var lastEval: PretrainingEvaluation?
         var smoothedSeconds: Double?
         while trainer.completedSteps < settings.steps {
             let started = Date()
             var micro: [TrainingBatch] = []
             for _ in 0..<settings.gradientAccumulation {
-                micro.append(try source.batch(indices: cursor.next(settings.batchSize)))
+                let global = cursor.next(settings.batchSize * world)  // this process's slice of the global batch
+                micro.append(try source.batch(indices: Array(global[(rank * settings.batchSize)..<((rank + 1) * settings.batchSize)])))
             }
             let result = try trainer.step(micro)
             let seconds = Date().timeIntervalSince(started)
@@ -136,7 +157,7 @@ public final class PretrainingRun {
                     ("skipped_nonfinite", .int(trainer.skippedSteps)), ("seq_per_s", .double(sequencesPerSecond)),
                     ("rss_mb", .double(ProcessMemory.residentMegabytes)),
                 ])
-                try board.add(scalars: [
+                try board?.add(scalars: [
                     ("train/loss", result.loss), ("train/mlm_loss", result.mlmLoss), ("train/nsp_loss", result.nspLoss),
                     ("train/mlm_accuracy", result.mlmAccuracy), ("train/nsp_accuracy", result.nspAccuracy),
                     ("train/lr", result.learningRate), ("train/grad_norm", result.gradientNorm),
@@ -147,14 +168,15 @@ public final class PretrainingRun {
             if let evalSource, (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps {
                 lastEval = try evaluate(evalSource, step: step)
             }
-            if let evalSource, settings.sampleEvery > 0, step % settings.sampleEvery == 0 {
+            if leader, let evalSource, settings.sampleEvery > 0, step % settings.sampleEvery == 0 {
                 try sample(evalSource, step: step)
             }
-            if (settings.saveEvery > 0 && step % settings.saveEvery == 0) || step == settings.steps {
+            if leader, (settings.saveEvery > 0 && step % settings.saveEvery == 0) || step == settings.steps {
                 try saveCheckpoint()
             }
         }
         progress.finish()
+        guard leader else { return lastEval }
         try writeReport()
         let model = output.appendingPathComponent("model")
         try BertCheckpoint.save(trainer.model, config: trainer.model.config, architecture: "BertForPreTraining", to: model)
@@ -176,13 +198,13 @@ public final class PretrainingRun {
 
     func evaluate(_ heldOut: any PretrainingBatchSource, step: Int) throws -> PretrainingEvaluation {
         let e = try PretrainingEvaluator(batchSize: settings.evalBatchSize, limit: settings.evalLimit)
-            .evaluate(trainer.model, on: heldOut)
+            .evaluate(trainer.model, on: heldOut, reducer: trainer.reducer)
         try metrics.append([
             ("kind", .string("eval")), ("step", .int(step)), ("eval_mlm_loss", .double(e.mlmLoss)),
             ("eval_perplexity", .double(e.perplexity)), ("eval_mlm_accuracy", .double(e.mlmAccuracy)),
             ("eval_nsp_loss", .double(e.nspLoss)), ("eval_nsp_accuracy", .double(e.nspAccuracy)),
         ])
-        try board.add(scalars: [
+        try board?.add(scalars: [
             ("eval/mlm_loss", e.mlmLoss), ("eval/perplexity", e.perplexity), ("eval/mlm_accuracy", e.mlmAccuracy),
             ("eval/nsp_loss", e.nspLoss), ("eval/nsp_accuracy", e.nspAccuracy),
         ], step: step)

@@ -50,6 +50,9 @@ public final class PretrainingTrainer {
     public var completedSteps: Int
     /// Steps skipped because of a non-finite loss.
     public var skippedSteps: Int
+    /// Data-parallel processes (nil: this process alone). With one, `step` takes this process's
+    /// share of the global batch and sums counts, gradients and metrics over all processes.
+    public var reducer: (any GradientReducer)?
 
     public init(model: BertForPreTraining, optimizer: any Optimizer, schedule: LearningRateSchedule,
                 maxGradientNorm: Double? = 1.0, skipNonFinite: Bool = false) {
@@ -70,12 +73,15 @@ public final class PretrainingTrainer {
         let stepNumber = completedSteps + 1
         model.train()
         optimizer.zeroGrad()
-        let totalMasked = microBatches.reduce(0) { $0 + $1.maskedTokenCount }
-        let totalSequences = microBatches.reduce(0) { $0 + $1.batchSize }
+        let distributed = (reducer?.worldSize ?? 1) > 1
+        var totals = [Double(microBatches.reduce(0) { $0 + $1.maskedTokenCount }),
+                      Double(microBatches.reduce(0) { $0 + $1.batchSize })]
+        if distributed { totals = try reducer!.sum(totals) }  // loss weights over the global batch
+        let totalMasked = Int(totals[0]), totalSequences = Int(totals[1])
         var mlmSum = 0.0, nspSum = 0.0, mlmCorrect = 0, nspCorrect = 0
         var singleLoss: Double?
         var finite = true
-        for batch in microBatches {
+        for (index, batch) in microBatches.enumerated() {
             let out = try model(try batch.input(config: model.config), labels: batch.labels,
                                 nextSentenceLabel: batch.nextSentence)
             let mlm = out.mlmLoss!, nsp = out.nspLoss!
@@ -83,15 +89,24 @@ public final class PretrainingTrainer {
             let mlmWeight = totalMasked == 0 ? 0 : Float(masked) / Float(totalMasked)
             let nspWeight = Float(batch.batchSize) / Float(totalSequences)
             // One micro-batch: the weights are exactly 1 and the loss is the model's own sum.
-            let loss = microBatches.count == 1 ? out.loss! : mlm * mlmWeight + nsp * nspWeight
-            if microBatches.count == 1 { singleLoss = Double(loss.item) }
+            let single = microBatches.count == 1 && !distributed
+            let loss = single ? out.loss! : mlm * mlmWeight + nsp * nspWeight
+            if single { singleLoss = Double(loss.item) }
             mlmSum += Double(mlm.item) * Double(masked)
             nspSum += Double(nsp.item) * Double(batch.batchSize)
             mlmCorrect += PretrainingAccuracy.correctPredictions(out.predictionLogits,
                                                                  labels: out.maskedPositions.map { batch.mlmLabels[$0] })
             nspCorrect += PretrainingAccuracy.correctPredictions(out.seqRelationshipLogits, labels: batch.nextSentenceLabels)
-            guard loss.item.isFinite else { finite = false; break }
+            // Distributed: every process must join the reduction; a non-finite loss shows in the sums.
+            guard loss.item.isFinite || distributed else { finite = false; break }
+            if distributed && index == microBatches.count - 1 { reducer!.beginReduction() }
             loss.backward()
+        }
+        if distributed {
+            try reducer!.finishReduction()
+            let sums = try reducer!.sum([mlmSum, nspSum, Double(mlmCorrect), Double(nspCorrect)])
+            (mlmSum, nspSum, mlmCorrect, nspCorrect) = (sums[0], sums[1], Int(sums[2]), Int(sums[3]))
+            finite = mlmSum.isFinite && nspSum.isFinite
         }
         let mlmLoss = totalMasked == 0 ? 0 : mlmSum / Double(totalMasked)
         let nspLoss = nspSum / Double(totalSequences)
