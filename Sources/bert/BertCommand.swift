@@ -15,6 +15,7 @@ struct BertCommand: ParsableCommand {
             PretrainingDataCommand.self, TrainVocabCommand.self,
             PretrainCommand.self,
             EvalPretrainCommand.self,
+            FinetuneCommand.self, PredictCommand.self, ClassifyCommand.self,
         ]
     )
 }
