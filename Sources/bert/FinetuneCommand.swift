@@ -52,7 +52,7 @@ struct FinetuneClassifyCommand: ParsableCommand {
             }
             if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             let task = try SequenceClassificationTask(model: loaded.model, tokenizer: tokenizer, scheme: scheme, train: train,
-                                                      eval: eval, maxLength: options.maxLength)
+                                                      eval: eval, maxLength: options.maxLength(for: directory.config))
             task.tokenizerSource = directory.url
             let run = try options.run(task: task)
             let result = try run.train()

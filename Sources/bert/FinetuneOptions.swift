@@ -53,6 +53,14 @@ struct FinetuneOptions: ParsableArguments {
         return (directory, tokenizer)
     }
 
+    /// `--max-length`, lowered (with a warning) to the model's `max_position_embeddings` as run_glue.py does.
+    func maxLength(for config: BertConfig) -> Int {
+        guard maxLength > config.maxPositionEmbeddings else { return maxLength }
+        FileHandle.standardError.write(Data(("warning: --max-length \(maxLength) exceeds the model's max_position_embeddings "
+            + "\(config.maxPositionEmbeddings); using \(config.maxPositionEmbeddings)\n").utf8))
+        return config.maxPositionEmbeddings
+    }
+
     /// Steps for `count` training examples.
     func totalSteps(examples count: Int) -> Int {
         steps ?? epochs * ((count + batchSize * gradAccum - 1) / (batchSize * gradAccum))
