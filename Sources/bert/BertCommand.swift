@@ -16,6 +16,7 @@ struct BertCommand: ParsableCommand {
             PretrainCommand.self,
             EvalPretrainCommand.self,
             FillMaskCommand.self,
+            FinetuneCommand.self, PredictCommand.self, ClassifyCommand.self,
         ]
     )
 }

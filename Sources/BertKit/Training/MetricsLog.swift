@@ -8,7 +8,8 @@ public enum MetricValue: Sendable, Equatable {
     case string(String)
     case bool(Bool)
 
-    var json: String {
+    /// The value as JSON text.
+    public var json: String {
         switch self {
         case let .int(v): return String(v)
         case let .double(v): return v.isFinite ? "\(v)" : "null"

@@ -110,11 +110,9 @@ public final class PretrainingTrainer {
         }
         let mlmLoss = totalMasked == 0 ? 0 : mlmSum / Double(totalMasked)
         let nspLoss = nspSum / Double(totalSequences)
-        let parameters = optimizer.parameterGroups.flatMap(\.parameters)
         var norm: Float = 0, coefficient: Float = 1
         if finite {
-            (norm, coefficient) = gradientClipCoefficient(parameters, maxNorm: maxGradientNorm ?? .infinity)
-            if maxGradientNorm == nil { coefficient = 1 }
+            (norm, coefficient) = ClippedUpdate.norm(optimizer, maxNorm: maxGradientNorm)
             finite = norm.isFinite
         }
         optimizer.applySchedule(schedule, step: completedSteps)
@@ -133,13 +131,7 @@ public final class PretrainingTrainer {
             result.skipped = true
             return result
         }
-        if let adam = optimizer as? Adam {
-            adam.step(gradientScale: coefficient)  // clip folded into the update: one pass
-        } else {
-            if coefficient != 1 { clipGradNorm(parameters, maxNorm: maxGradientNorm!) }
-            optimizer.step()
-        }
-        optimizer.zeroGrad()
+        ClippedUpdate.apply(optimizer, coefficient: coefficient, maxNorm: maxGradientNorm)
         completedSteps += 1
         return result
     }

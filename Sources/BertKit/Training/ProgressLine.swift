@@ -36,6 +36,12 @@ public struct ProgressLine {
         write(inPlace ? "\r\u{1B}[K" + line : line + "\n")
     }
 
+    /// Shows `step s/N  <body>  ETA …` — the line of any other trainer (fine-tuning).
+    public func update(step: Int, body: String, secondsPerStep: Double) {
+        let line = "step \(step)/\(totalSteps)  \(body)  ETA \(Self.duration(Double(totalSteps - step) * secondsPerStep))"
+        write(inPlace ? "\r\u{1B}[K" + line : line + "\n")
+    }
+
     /// Prints a message on its own line (ending an in-place line first).
     public func message(_ text: String) {
         write((inPlace ? "\r\u{1B}[K" : "") + text + "\n")

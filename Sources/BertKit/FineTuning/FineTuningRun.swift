@@ -1,0 +1,133 @@
+import Foundation
+import TensorCore
+
+/// How a ``FineTuningRun`` draws, evaluates and keeps models.
+public struct FineTuningRunSettings: Sendable {
+    public var batchSize: Int
+    public var gradientAccumulation = 1
+    /// Optimizer steps in all.
+    public var steps: Int
+    public var seed: UInt64 = 42
+    public var shuffle = true
+    public var logEvery = 10
+    /// Evaluate every this many steps (0: only at the end).
+    public var evalEvery = 0
+    /// Write the model with the best primary metric as `model` (else the last one).
+    public var keepBest = true
+    /// Stop after this many evaluations without improvement (nil: never).
+    public var patience: Int?
+
+    public init(batchSize: Int, steps: Int) {
+        self.batchSize = batchSize
+        self.steps = steps
+    }
+}
+
+/// A fine-tuning run in an output directory — the loop behind `bert finetune`: a
+/// ``DataCursor`` over the task's training examples, ``FineTuningTrainer`` steps, the task's
+/// evaluation every `evalEvery` steps, `metrics.jsonl`, the progress line, the best model kept by
+/// the task metric, early stopping. Writes `output/model` (an HF model directory) and
+/// `output/eval_results.json`.
+///
+/// ```swift
+/// let run = try FineTuningRun(task: task, trainer: trainer, settings: settings, output: URL(fileURLWithPath: "out"))
+/// let best = try run.train()      // the evaluation of the model written to out/model
+/// ```
+public final class FineTuningRun {
+    public let task: any FineTuningTask
+    public let trainer: FineTuningTrainer
+    public let settings: FineTuningRunSettings
+    public let output: URL
+    public private(set) var cursor: DataCursor
+    public var progress: ProgressLine
+    public let metrics: MetricsLog
+    /// Training examples per second of the optimizer steps alone (evaluation excluded).
+    public private(set) var trainingExamplesPerSecond = 0.0
+
+    public init(task: any FineTuningTask, trainer: FineTuningTrainer, settings: FineTuningRunSettings, output: URL,
+                progress: ProgressLine? = nil) throws {
+        guard settings.batchSize > 0, settings.gradientAccumulation > 0, settings.steps > 0 else {
+            throw TrainingError.invalidSetting("batch size, gradient accumulation and steps must be positive")
+        }
+        guard task.trainCount > 0 else { throw TrainingError.invalidData("the training data has no example") }
+        self.task = task
+        self.trainer = trainer
+        self.settings = settings
+        self.output = output
+        self.progress = progress ?? ProgressLine(totalSteps: settings.steps)
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        cursor = DataCursor(count: task.trainCount, seed: settings.seed, shuffle: settings.shuffle)
+        metrics = try MetricsLog(url: output.appendingPathComponent("metrics.jsonl"), truncateTo: 0)
+    }
+
+    /// Trains `settings.steps` steps (or until early stopping), then writes `output/model`.
+    /// - Returns: the evaluation of the written model (nil without evaluation data).
+    @discardableResult
+    public func train() throws -> TaskEvaluation? {
+        var best: (step: Int, eval: TaskEvaluation)?
+        var sinceBest = 0
+        var smoothed: Double?
+        var trainingSeconds = 0.0, trainedExamples = 0
+        let bestDirectory = output.appendingPathComponent("best-model")
+        let modelDirectory = output.appendingPathComponent("model")
+        var last: TaskEvaluation?
+        while trainer.completedSteps < settings.steps {
+            let started = Date()
+            let micro = (0..<settings.gradientAccumulation).map { _ in cursor.next(settings.batchSize) }
+            let result = try trainer.step(microBatches: micro.map(\.count)) { try task.trainingLoss(micro[$0]) }
+            let seconds = Date().timeIntervalSince(started)
+            trainingSeconds += seconds
+            trainedExamples += result.examples
+            smoothed = smoothed.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
+            let perSecond = Double(result.examples) / max(seconds, 1e-9)
+            let step = result.step
+            if step % max(1, settings.logEvery) == 0 || step == settings.steps {
+                try metrics.append([
+                    ("kind", .string("train")), ("step", .int(step)), ("epoch", .double(cursor.epochsRead)),
+                    ("loss", .double(result.loss)), ("lr", .double(result.learningRate)),
+                    ("grad_norm", .double(result.gradientNorm)), ("examples_per_s", .double(perSecond)),
+                    ("rss_mb", .double(ProcessMemory.residentMegabytes)),
+                ])
+                progress.update(step: step, body: String(format: "loss %.4f  lr %.2e  %.1f ex/s", result.loss,
+                                                         result.learningRate, perSecond), secondsPerStep: smoothed!)
+            }
+            guard (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps else { continue }
+            guard let eval = try task.evaluate() else { continue }
+            last = eval
+            try metrics.append([("kind", .string("eval")), ("step", .int(step)), ("epoch", .double(cursor.epochsRead))]
+                + eval.metrics.map { ("eval_" + $0.name, MetricValue.double($0.value)) })
+            progress.message("eval at step \(step): \(eval.text)")
+            let improved = best.map { eval.greaterIsBetter ? eval.score > $0.eval.score : eval.score < $0.eval.score } ?? true
+            if improved {
+                best = (step, eval)
+                sinceBest = 0
+                if settings.keepBest && step != settings.steps { try task.save(to: bestDirectory) }
+            } else {
+                sinceBest += 1
+                if let patience = settings.patience, sinceBest >= patience {
+                    progress.message("early stopping at step \(step): \(eval.primary) has not improved for \(sinceBest) evaluations")
+                    break
+                }
+            }
+        }
+        progress.finish()
+        trainingExamplesPerSecond = Double(trainedExamples) / max(trainingSeconds, 1e-9)
+        var written = last
+        if settings.keepBest, let best, best.step != trainer.completedSteps,
+           FileManager.default.fileExists(atPath: bestDirectory.path) {
+            try? FileManager.default.removeItem(at: modelDirectory)
+            try FileManager.default.moveItem(at: bestDirectory, to: modelDirectory)
+            written = best.eval
+            progress.message("kept the model of step \(best.step) (\(best.eval.primary) \(String(format: "%.4f", best.eval.score)))")
+        } else {
+            try task.save(to: modelDirectory)
+            try? FileManager.default.removeItem(at: bestDirectory)
+        }
+        if let written {
+            let body = written.metrics.map { "  \"eval_\($0.name)\": \(MetricValue.double($0.value).json)" }
+            let text = "{\n" + (body + ["  \"train_examples_per_s\": \(trainingExamplesPerSecond)"]).joined(separator: ",\n") + "\n}\n"
+            try AtomicFile.write(to: output.appendingPathComponent("eval_results.json").path) { try $0.write(Array(text.utf8)) }
+        }
+        return written
+    }
+}

@@ -1,0 +1,80 @@
+import TensorCore
+
+/// What one fine-tuning optimizer step did.
+public struct FineTuningStepResult: Sendable, Equatable {
+    /// The 1-based number of this step.
+    public var step: Int
+    /// The task loss averaged over every example of the step (example-weighted over micro-batches).
+    public var loss: Double
+    public var examples: Int
+    /// The learning rate of the first parameter group during this step.
+    public var learningRate: Double
+    /// Global gradient norm before clipping.
+    public var gradientNorm: Double
+}
+
+/// One optimizer step of any fine-tuning task — the task's loss on each micro-batch, backward,
+/// gradient clipping, learning-rate schedule, update (``ClippedUpdate``, as pretraining).
+///
+/// Micro-batch i's mean loss is weighted nᵢ / Σn, so k micro-batches give the gradient of the
+/// one large batch.
+///
+/// ```swift
+/// let trainer = FineTuningTrainer(model: classifier, optimizer: AdamW(groups),
+///                                 schedule: .linear(warmupSteps: 25, totalSteps: 250))
+/// let result = try trainer.step(microBatches: [32]) { _ in try classifier(input, labels: labels).loss! }
+/// ```
+public final class FineTuningTrainer {
+    public let model: any Module
+    public let optimizer: any Optimizer
+    public var schedule: LearningRateSchedule
+    /// Clip the global gradient norm to this (nil: no clipping).
+    public var maxGradientNorm: Double?
+    /// Completed steps: the schedule position.
+    public var completedSteps = 0
+
+    public init(model: any Module, optimizer: any Optimizer, schedule: LearningRateSchedule,
+                maxGradientNorm: Double? = 1.0) {
+        self.model = model
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.maxGradientNorm = maxGradientNorm
+    }
+
+    /// Runs one step over micro-batches of the given example counts; `loss(i)` returns the mean
+    /// loss of micro-batch i (a scalar with a graph to the model's parameters).
+    /// - Throws: ``TrainingError/nonFiniteLoss(step:loss:gradientNorm:)`` (nothing updated), or
+    ///   what `loss` throws.
+    public func step(microBatches sizes: [Int], loss: (Int) throws -> Tensor) throws -> FineTuningStepResult {
+        check(!sizes.isEmpty && sizes.allSatisfy { $0 > 0 }, "FineTuningTrainer.step: empty micro-batch")
+        let stepNumber = completedSteps + 1
+        let total = sizes.reduce(0, +)
+        model.train()
+        optimizer.zeroGrad()
+        var sum = 0.0
+        var finite = true
+        for (i, n) in sizes.enumerated() {
+            var l = try loss(i)
+            if sizes.count > 1 { l = l * (Float(n) / Float(total)) }
+            let value = Double(l.item)
+            sum += sizes.count > 1 ? value : value * Double(n) / Double(total)
+            guard value.isFinite else { finite = false; break }
+            l.backward()
+        }
+        var norm: Float = 0, coefficient: Float = 1
+        if finite {
+            (norm, coefficient) = ClippedUpdate.norm(optimizer, maxNorm: maxGradientNorm)
+            finite = norm.isFinite
+        }
+        optimizer.applySchedule(schedule, step: completedSteps)
+        guard finite else {
+            optimizer.zeroGrad()
+            throw TrainingError.nonFiniteLoss(step: stepNumber, loss: sum, gradientNorm: Double(norm))
+        }
+        let result = FineTuningStepResult(step: stepNumber, loss: sum, examples: total,
+                                          learningRate: optimizer.learningRate, gradientNorm: Double(norm))
+        ClippedUpdate.apply(optimizer, coefficient: coefficient, maxNorm: maxGradientNorm)
+        completedSteps += 1
+        return result
+    }
+}
