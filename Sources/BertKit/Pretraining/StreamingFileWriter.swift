@@ -1,19 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TensorCore
 
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
-}
-
-/// A file written as a stream, appearing only when complete: bytes go through a 4 MiB buffer to
-/// a temporary file next to the destination, which ``commit()`` flushes, `fsync`s and renames
-/// over it. Dropping the writer without committing removes the temporary file, so a failed or
-/// interrupted run never leaves a half-written output.
+/// A file written as a stream, appearing only when complete — TensorCore's `AtomicFileWriter`
+/// (temporary file next to the destination, `fsync`, rename; removed when dropped without a
+/// commit) with a 4 MiB buffer, the byte offset shard indexes need, little-endian integers, and
+/// failures reported as ``PretrainingError/unwritableOutput(path:reason:)``.
 ///
 /// ```swift
 /// let file = try StreamingFileWriter(path: "out/shard-00000.bkpt")
@@ -21,78 +11,47 @@ private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -
 /// try file.commit()
 /// ```
 public final class StreamingFileWriter {
-    public let path: String
-    private let temporary: String
-    private var descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var committed = false
+    private let file: AtomicFileWriter
     /// Bytes written so far (including buffered ones).
     public private(set) var offset = 0
-    private static let capacity = 1 << 22
+
+    /// The destination.
+    public var path: String { file.path }
 
     /// - Throws: ``PretrainingError/unwritableOutput(path:reason:)`` when the temporary file
     ///   cannot be created (e.g. the directory does not exist).
     public init(path: String) throws {
-        self.path = path
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw PretrainingError.unwritableOutput(path: path, reason: String(cString: strerror(errno)))
-        }
-        descriptor = fd
-        temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        buffer.reserveCapacity(Self.capacity)
-    }
-
-    deinit {
-        if !committed {
-            if descriptor >= 0 { close(descriptor) }
-            unlink(temporary)
-        }
+        do { file = try AtomicFileWriter(path: path, bufferCapacity: 1 << 22) } catch { throw Self.failure(error) }
     }
 
     /// Appends bytes.
     public func write<C: Collection>(_ bytes: C) throws where C.Element == UInt8 {
-        buffer.append(contentsOf: bytes)
+        do {
+            // Contiguous collections (arrays, slices of them) are written in place, others copied.
+            let written: Void? = try bytes.withContiguousStorageIfAvailable { try file.write(UnsafeRawBufferPointer($0)) }
+            if written == nil { try file.write(Array(bytes)) }
+        } catch let error as FileWriteError {
+            throw Self.failure(error)
+        }
         offset += bytes.count
-        if buffer.count >= Self.capacity { try flush() }
     }
 
     /// Appends the little-endian bytes of an integer.
     public func writeLittleEndian<T: FixedWidthInteger>(_ value: T) throws {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
-        offset += MemoryLayout<T>.size
-        if buffer.count >= Self.capacity { try flush() }
-    }
-
-    private func flush() throws {
-        var done = 0
-        while done < buffer.count {
-            let n = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw PretrainingError.unwritableOutput(path: path, reason: String(cString: strerror(errno)))
-            }
-            done += n
+        do {
+            try withUnsafeBytes(of: value.littleEndian) { raw throws(FileWriteError) in try file.write(raw) }
+        } catch {
+            throw Self.failure(error)
         }
-        buffer.removeAll(keepingCapacity: true)
+        offset += MemoryLayout<T>.size
     }
 
     /// Flushes, syncs and renames the file into place.
     public func commit() throws {
-        try flush()
-        func fail(_ what: String) -> PretrainingError {
-            .unwritableOutput(path: path, reason: "\(what): \(String(cString: strerror(errno)))")
-        }
-        guard fchmod(descriptor, 0o644) == 0 else { throw fail("fchmod") }
-        guard fsync(descriptor) == 0 else { throw fail("fsync") }
-        let fd = descriptor
-        descriptor = -1
-        guard close(fd) == 0 else { throw fail("close") }
-        guard rename(temporary, path) == 0 else { throw fail("rename") }
-        committed = true
+        do { try file.commit() } catch { throw Self.failure(error) }
+    }
+
+    private static func failure(_ error: FileWriteError) -> PretrainingError {
+        .unwritableOutput(path: error.path, reason: "\(error.operation) failed: \(error.message)")
     }
 }

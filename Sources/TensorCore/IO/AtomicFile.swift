@@ -49,55 +49,77 @@ public enum AtomicFile {
     ///   - body: writes the content; throwing aborts the write and leaves no file behind.
     /// - Throws: ``FileWriteError`` for file-system failures, or whatever `body` throws.
     public static func write(to path: String, _ body: (inout AtomicFileSink) throws -> Void) throws {
+        let writer = try AtomicFileWriter(path: path)
+        var sink = AtomicFileSink(writer: writer)
+        try body(&sink)
+        try writer.commit()
+    }
+}
+
+/// The writing end handed to ``AtomicFile/write(to:_:)``.
+public struct AtomicFileSink: ~Copyable {
+    private let writer: AtomicFileWriter
+
+    init(writer: AtomicFileWriter) { self.writer = writer }
+
+    /// Appends `bytes` to the file.
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(FileWriteError) { try writer.write(bytes) }
+
+    /// Appends `bytes` to the file.
+    public mutating func write(_ bytes: [UInt8]) throws(FileWriteError) { try writer.write(bytes) }
+}
+
+/// The mechanism behind ``AtomicFile``, for output written over many calls (a shard file, a
+/// stream of records): bytes go through a buffer to a temporary file next to the destination
+/// (`write(2)` retried on partial writes and interrupts); ``commit()`` flushes, `fsync`s and
+/// renames it over the destination. Released without a commit — a failure or an interrupted
+/// run — it removes the temporary file, so no half-written output ever appears.
+///
+/// ```swift
+/// let file = try AtomicFileWriter(path: "out/shard-00000.bkpt")
+/// try file.write(bytes)
+/// try file.commit()
+/// ```
+public final class AtomicFileWriter {
+    /// The destination.
+    public let path: String
+    private let directory: String
+    private let temporary: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let capacity: Int
+    private var committed = false
+
+    /// Creates the temporary file.
+    /// - Parameter bufferCapacity: bytes gathered before each `write(2)`.
+    /// - Throws: ``FileWriteError`` when the temporary file cannot be created (e.g. the directory
+    ///   does not exist).
+    public init(path: String, bufferCapacity: Int = 1 << 20) throws(FileWriteError) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileWriteError.lastError(path, "create temporary file in \(directory)") }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var isOpen = true
-        var renamed = false
-        defer {
-            if isOpen { close(fd) }
-            if !renamed { unlink(temporary) }
-        }
-        var sink = AtomicFileSink(descriptor: fd, path: path)
-        try body(&sink)
-        try sink.flush()
-        guard fchmod(fd, 0o644) == 0 else { throw FileWriteError.lastError(path, "fchmod") }
-        guard fsync(fd) == 0 else { throw FileWriteError.lastError(path, "fsync") }
-        isOpen = false
-        guard close(fd) == 0 else { throw FileWriteError.lastError(path, "close") }
-        guard rename(temporary, path) == 0 else { throw FileWriteError.lastError(path, "rename") }
-        renamed = true
-        // Persist the directory entry too (best effort: some file systems refuse).
-        let directoryFD = systemOpen(directory, O_RDONLY)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-}
-
-/// The writing end handed to ``AtomicFile/write(to:_:)``: buffered, with `write(2)` retried
-/// on partial writes and interrupts.
-public struct AtomicFileSink: ~Copyable {
-    private let descriptor: Int32
-    private let path: String
-    private var buffer: [UInt8] = []
-    private static let capacity = 1 << 20
-
-    init(descriptor: Int32, path: String) {
-        self.descriptor = descriptor
         self.path = path
-        buffer.reserveCapacity(Self.capacity)
+        self.directory = directory
+        temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        descriptor = fd
+        capacity = bufferCapacity
+        buffer.reserveCapacity(bufferCapacity)
+    }
+
+    deinit {
+        if !committed {
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporary)
+        }
     }
 
     /// Appends `bytes` to the file.
-    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(FileWriteError) {
-        if buffer.count + bytes.count > Self.capacity { try flush() }
-        if bytes.count >= Self.capacity {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileWriteError) {
+        if buffer.count + bytes.count > capacity { try flush() }
+        if bytes.count >= capacity {
             try writeFully(bytes)
         } else {
             buffer.append(contentsOf: bytes)
@@ -105,18 +127,31 @@ public struct AtomicFileSink: ~Copyable {
     }
 
     /// Appends `bytes` to the file.
-    public mutating func write(_ bytes: [UInt8]) throws(FileWriteError) {
-        if buffer.count + bytes.count > Self.capacity { try flush() }
-        if bytes.count >= Self.capacity {
-            let result = bytes.withUnsafeBytes { raw in Result { () throws(FileWriteError) in try writeFully(raw) } }
-            try result.get()
-        } else {
-            buffer.append(contentsOf: bytes)
+    public func write(_ bytes: [UInt8]) throws(FileWriteError) {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(FileWriteError) in try write(raw) } }
+        try result.get()
+    }
+
+    /// Flushes, syncs and renames the file into place (then syncs the directory entry, best effort).
+    public func commit() throws(FileWriteError) {
+        try flush()
+        guard fchmod(descriptor, 0o644) == 0 else { throw FileWriteError.lastError(path, "fchmod") }
+        guard fsync(descriptor) == 0 else { throw FileWriteError.lastError(path, "fsync") }
+        let fd = descriptor
+        descriptor = -1
+        guard close(fd) == 0 else { throw FileWriteError.lastError(path, "close") }
+        guard rename(temporary, path) == 0 else { throw FileWriteError.lastError(path, "rename") }
+        committed = true
+        // Persist the directory entry too (best effort: some file systems refuse).
+        let directoryFD = systemOpen(directory, O_RDONLY)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
         }
     }
 
     /// Sends buffered bytes to the operating system.
-    mutating func flush() throws(FileWriteError) {
+    private func flush() throws(FileWriteError) {
         guard !buffer.isEmpty else { return }
         let result = buffer.withUnsafeBytes { raw in Result { () throws(FileWriteError) in try writeFully(raw) } }
         try result.get()
