@@ -9,21 +9,8 @@ import TensorCore
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ arguments: [String], environment: [String: String], directory: URL? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = EncodeCommandTests.binary
-        process.arguments = arguments
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try BertBinary.run(arguments, in: directory, environment: environment)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     /// The environment of this test without any OpenBLAS or opt-out variable.

@@ -54,31 +54,3 @@ func expectMessage(_ message: String, names path: String, _ fragments: [String],
     #expect(!message.contains("NSCocoaErrorDomain") && !message.contains("Code="),
             "\(what): a Foundation error code leaked: \(message)", sourceLocation: sourceLocation)
 }
-
-/// The `bert` executable built next to the test bundle.
-enum BertBinary {
-    struct Run { var status: Int32; var reason: Process.TerminationReason; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String], input: String = "", in directory: URL? = nil) throws -> Run {
-        let stdin = FileManager.default.temporaryDirectory.appendingPathComponent("stdin-\(UUID().uuidString)")
-        try Data(input.utf8).write(to: stdin)
-        defer { try? FileManager.default.removeItem(at: stdin) }
-        let process = Process()
-        process.executableURL = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("bert")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        process.standardInput = try FileHandle(forReadingFrom: stdin)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, reason: process.terminationReason,
-                   stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}

@@ -9,29 +9,13 @@ import Tokenization
 /// to the library's sentence embeddings for the same pooling, normalisation and truncation;
 /// a bad model directory exits non-zero naming the file.
 @Suite struct EncodeCommandTests {
-    static var binary: URL {
-        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("bert")
-    }
+    static var binary: URL { BertBinary.url }
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ arguments: [String], input: String) throws -> Run {
-        let stdin = FileManager.default.temporaryDirectory.appendingPathComponent("encode-\(UUID().uuidString).txt")
-        try Data(input.utf8).write(to: stdin)
-        defer { try? FileManager.default.removeItem(at: stdin) }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["encode"] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: stdin)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try BertBinary.run(["encode"] + arguments, input: input)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     static func vectors(_ stdout: String) -> [[Float]] {

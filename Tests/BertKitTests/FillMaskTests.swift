@@ -43,16 +43,9 @@ import TensorCore
 
     @Test func commandWritesOneJSONLinePerText() throws {
         let cases = try Self.cases().filter { $0.topK == 2 || $0.topK == 3 }
-        let process = Process()
-        process.executableURL = EncodeCommandTests.binary
-        process.arguments = ["fill-mask", "--model", fixturesURL("tiny_gelu").path, "--top-k", "3"] + cases.map(\.text)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let run = try BertBinary.run(["fill-mask", "--model", fixturesURL("tiny_gelu").path, "--top-k", "3"] + cases.map(\.text))
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == cases.count)
         for (line, c) in zip(lines, cases) {
             let json = try JSONSerialization.jsonObject(with: Data(line.utf8))

@@ -7,18 +7,8 @@ import BertKit
 /// and bad input stops with a message naming the file (and line) before anything is written.
 @Suite(.serialized) struct FineTuneCommandTests {
     static func run(_ arguments: [String]) throws -> EncodeCommandTests.Run {
-        let process = Process()
-        process.executableURL = EncodeCommandTests.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try BertBinary.run(arguments)
+        return .init(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     @Test func finetunePredictClassify() throws {

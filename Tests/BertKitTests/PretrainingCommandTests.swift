@@ -9,16 +9,8 @@ import BertKit
     struct Run { var status: Int32; var stderr: String }
 
     static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = EncodeCommandTests.binary
-        process.arguments = arguments
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self))
+        let run = try BertBinary.run(arguments)
+        return Run(status: run.status, stderr: run.stderr)
     }
 
     static func temporary(_ name: String) -> String { NSTemporaryDirectory() + "pd-\(UUID().uuidString)-" + name }

@@ -40,17 +40,10 @@ struct WhitenExampleTests {
     }
 
     @Test func commandReportsRawAndWhitenedRows() throws {
-        let binary = EncodeCommandTests.binary
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["whiten-example", "--model", try MiniLMTests.modelDirectory().path,
-                             "--components", "4", "--components", "16"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let run = try BertBinary.run(["whiten-example", "--model", try MiniLMTests.modelDirectory().path,
+                                      "--components", "4", "--components", "16"])
+        #expect(run.status == 0)
+        let stdout = run.stdout
         let rows = stdout.split(separator: "\n").filter { $0.hasPrefix("raw") || $0.hasPrefix("whitened") }
         #expect(rows.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["raw 384", "whitened 4", "whitened 16"])
         for row in rows {
