@@ -23,8 +23,9 @@ public enum ClippedUpdate {
         if let adam = optimizer as? Adam {
             adam.step(gradientScale: coefficient)  // clip folded into the update: one pass
         } else {
-            if coefficient != 1, let maxNorm {
-                clipGradNorm(optimizer.parameterGroups.flatMap(\.parameters), maxNorm: maxNorm)
+            // The coefficient `norm` computed: no second pass over the gradients for the norm.
+            if coefficient != 1, maxNorm != nil {
+                scaleGradients(optimizer.parameterGroups.flatMap(\.parameters), by: coefficient)
             }
             optimizer.step()
         }

@@ -28,6 +28,19 @@ import Foundation
 @discardableResult
 public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: Double = 2) -> Float {
     let (total, coefficient) = gradientClipCoefficient(parameters, maxNorm: maxNorm, normType: normType)
+    scaleGradients(parameters, by: coefficient)
+    return total
+}
+
+/// Multiplies every gradient of `parameters` by `coefficient` in place (parameters without a
+/// gradient are skipped): the second half of ``clipGradNorm(_:maxNorm:normType:)``, for a caller
+/// that already has the coefficient from ``gradientClipCoefficient(_:maxNorm:normType:)``.
+///
+/// ```swift
+/// let clip = gradientClipCoefficient(parameters, maxNorm: 1.0)
+/// scaleGradients(parameters, by: clip.coefficient)    // = clipGradNorm(parameters, maxNorm: 1.0)
+/// ```
+public func scaleGradients(_ parameters: [Parameter], by coefficient: Float) {
     for parameter in parameters where parameter.grad != nil {
         parameter.grad!.withUnsafeMutableBufferPointer { gradient in
             guard let base = gradient.baseAddress else { return }
@@ -36,7 +49,6 @@ public func clipGradNorm(_ parameters: [Parameter], maxNorm: Double, normType: D
             }
         }
     }
-    return total
 }
 
 /// The global gradient norm and the clipping coefficient of ``clipGradNorm(_:maxNorm:normType:)``
