@@ -38,9 +38,7 @@ extension BertForSequenceClassification: ReferenceComparable {
             else { dump.tensors["label.labels"].map { .values($0) } }
         let out = try self(try dump.input(config: config), labels: labels, outputHiddenStates: true,
                            outputAttentions: true)
-        var outputs = encoderOutputs(out.hiddenStates, out.attentions, pooler: bert.pooler)
-        outputs["logits"] = out.logits
-        return ReferenceRun(outputs: outputs, loss: out.loss)
+        return headRun(out, pooler: bert.pooler)
     }
 }
 
@@ -50,9 +48,7 @@ extension BertForTokenClassification: ReferenceComparable {
     public func referenceRun(_ dump: ReferenceDump) throws -> ReferenceRun {
         let out = try self(try dump.input(config: config), labels: dump.intTensors["label.labels"],
                            outputHiddenStates: true, outputAttentions: true)
-        var outputs = encoderOutputs(out.hiddenStates, out.attentions, pooler: nil)
-        outputs["logits"] = out.logits
-        return ReferenceRun(outputs: outputs, loss: out.loss)
+        return headRun(out, pooler: nil)
     }
 }
 
@@ -62,9 +58,7 @@ extension BertForMaskedLM: ReferenceComparable {
     public func referenceRun(_ dump: ReferenceDump) throws -> ReferenceRun {
         let out = try self(try dump.input(config: config), labels: dump.intTensors["label.labels"],
                            outputHiddenStates: true, outputAttentions: true)
-        var outputs = encoderOutputs(out.hiddenStates, out.attentions, pooler: nil)
-        outputs["logits"] = out.logits
-        return ReferenceRun(outputs: outputs, loss: out.loss)
+        return headRun(out, pooler: nil)
     }
 }
 
@@ -74,9 +68,7 @@ extension BertForNextSentencePrediction: ReferenceComparable {
     public func referenceRun(_ dump: ReferenceDump) throws -> ReferenceRun {
         let out = try self(try dump.input(config: config), labels: dump.intTensors["label.labels"],
                            outputHiddenStates: true, outputAttentions: true)
-        var outputs = encoderOutputs(out.hiddenStates, out.attentions, pooler: bert.pooler)
-        outputs["logits"] = out.logits
-        return ReferenceRun(outputs: outputs, loss: out.loss)
+        return headRun(out, pooler: bert.pooler)
     }
 }
 
@@ -113,4 +105,12 @@ extension BertForPreTraining: ReferenceComparable {
         }
         return ReferenceRun(outputs: outputs, loss: out.loss, expectedOverrides: overrides)
     }
+}
+
+/// The run of a head that returns a ``BertKit/BertHeadOutput``: the encoder's outputs, the
+/// logits and the loss.
+func headRun(_ out: BertHeadOutput, pooler: BertPooler?) -> ReferenceRun {
+    var outputs = encoderOutputs(out.hiddenStates, out.attentions, pooler: pooler)
+    outputs["logits"] = out.logits
+    return ReferenceRun(outputs: outputs, loss: out.loss)
 }
