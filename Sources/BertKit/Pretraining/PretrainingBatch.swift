@@ -61,17 +61,20 @@ public struct PretrainingBatch: Sendable, Equatable {
         }
     }
 
-    /// The model input ([B, T] ids, attention mask, token types), checked against `config`.
-    /// - Throws: ``BertError/invalidInput(_:)`` when ids or the length do not fit the model.
-    public func input(config: BertConfig) throws -> BertInput {
-        try BertInput(inputIds: IntTensor(inputIds, shape: [batchSize, sequenceLength]),
-                      attentionMask: IntTensor(attentionMask, shape: [batchSize, sequenceLength]),
-                      tokenTypeIds: IntTensor(tokenTypeIds, shape: [batchSize, sequenceLength]), config: config)
+    /// The model-facing part, in the form ``PretrainingTrainer`` consumes (the compact Google
+    /// arrays left out).
+    public var trainingBatch: TrainingBatch {
+        TrainingBatch(batchSize: batchSize, sequenceLength: sequenceLength, inputIds: inputIds, tokenTypeIds: tokenTypeIds,
+                      attentionMask: attentionMask, mlmLabels: mlmLabels, nextSentenceLabels: nextSentence)
     }
 
+    /// The model input ([B, T] ids, attention mask, token types), checked against `config`.
+    /// - Throws: ``BertError/invalidInput(_:)`` when ids or the length do not fit the model.
+    public func input(config: BertConfig) throws -> BertInput { try trainingBatch.input(config: config) }
+
     /// [B, T] MLM labels (-100 = not predicted).
-    public var labels: IntTensor { IntTensor(mlmLabels, shape: [batchSize, sequenceLength]) }
+    public var labels: IntTensor { trainingBatch.labels }
 
     /// [B] next-sentence labels.
-    public var nextSentenceLabels: IntTensor { IntTensor(nextSentence, shape: [batchSize]) }
+    public var nextSentenceLabels: IntTensor { trainingBatch.nextSentence }
 }

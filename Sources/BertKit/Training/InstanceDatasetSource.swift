@@ -88,9 +88,7 @@ public final class InstanceDatasetSource: PretrainingBatchSource {
             batch = PretrainingBatch(instances: instances, sequenceLength: sequenceLength, maxPredictions: 0,
                                      padId: vocabulary.padId)
         }
-        return TrainingBatch(batchSize: batch.batchSize, sequenceLength: batch.sequenceLength, inputIds: batch.inputIds,
-                             tokenTypeIds: batch.tokenTypeIds, attentionMask: batch.attentionMask,
-                             mlmLabels: batch.mlmLabels, nextSentenceLabels: batch.nextSentence)
+        return batch.trainingBatch
     }
 
     /// The masker (settings and random stream) as JSON; empty for static masks.
