@@ -165,14 +165,23 @@ public final class PretrainingRun {
                 ], step: step)
                 progress.update(result, sequencesPerSecond: sequencesPerSecond, secondsPerStep: smoothedSeconds!)
             }
+            var evaluated = false, saved = false
             if let evalSource, (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps {
                 lastEval = try evaluate(evalSource, step: step)
+                evaluated = true
             }
             if leader, let evalSource, settings.sampleEvery > 0, step % settings.sampleEvery == 0 {
                 try sample(evalSource, step: step)
+                evaluated = true
             }
             if leader, (settings.saveEvery > 0 && step % settings.saveEvery == 0) || step == settings.steps {
                 try saveCheckpoint()
+                saved = true
+            }
+            if evaluated || saved {
+                // Evaluation (larger batches) and saving (serialisation buffers) leave their peak in the
+                // pool and the heap; hand it back so RSS follows the training steps (flat over long runs).
+                TensorStorage.releaseCachedMemory()
             }
         }
         progress.finish()

@@ -47,4 +47,8 @@ float tc_logf(float x);
 /// 1 when the CPU supports AVX-512F (runtime check), else 0.
 int tc_cpu_has_avx512f(void);
 
+/// Returns the C heap's free pages to the system (glibc `malloc_trim(0)`; nothing elsewhere).
+/// Returns 1 when memory was released, else 0.
+int ck_release_free_heap(void);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Owner of a tensor's Float32 memory: 64-byte aligned, taken from and returned to a
 /// size-bucketed buffer pool.
 ///
@@ -47,4 +49,18 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Returns every cached block to the system.
     public static func drainPool() { BufferPool.shared.drain() }
+
+    /// Returns cached tensor blocks and the C heap's free pages to the system: what a long run
+    /// calls after an occasional phase with a different working set (an evaluation with a larger
+    /// batch, a checkpoint save), so the process's resident memory goes back to what the steady
+    /// training steps need instead of keeping that phase's peak for the rest of the run.
+    ///
+    /// ```swift
+    /// let heldOut = try evaluator.evaluate(model, on: source)
+    /// TensorStorage.releaseCachedMemory()   // RSS back to the training working set
+    /// ```
+    public static func releaseCachedMemory() {
+        BufferPool.shared.drain()
+        _ = ck_release_free_heap()
+    }
 }
