@@ -1,4 +1,5 @@
 import Foundation
+import Tokenization
 
 /// What can be wrong with fine-tuning data or its model directory, each naming the file and,
 /// where there is one, the 1-based line.
@@ -29,8 +30,8 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable, Sendable
 enum TextLines {
     static func read(_ url: URL) throws -> [(number: Int, text: Substring)] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw FineTuningError.badFile(file: url.path, reason: "cannot be read (\(error.localizedDescription))")
+        do { data = try InputFile.read(url) } catch {
+            throw FineTuningError.badFile(file: url.path, reason: "cannot be read: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw FineTuningError.badFile(file: url.path, reason: "is not valid UTF-8")

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenization
 
 /// The input files of a corpus: each path is a file, or a directory whose regular files (all
 /// levels, hidden ones skipped) are taken in sorted path order.
@@ -26,6 +27,8 @@ public enum CorpusFiles {
                 throw PretrainingError.unreadableInput(path: path, reason: "no such file or directory")
             }
             if !isDirectory.boolValue {
+                // A FIFO or device would block or never end: refused before it is opened.
+                if let problem = InputFile.irregularity(path) { throw PretrainingError.unreadableInput(path: path, reason: problem) }
                 files.append(File(path: path, size: size(of: path)))
                 continue
             }
@@ -38,7 +41,9 @@ public enum CorpusFiles {
                 if name.hasPrefix(".") { enumerator.skipDescendants(); continue }
                 let full = (path as NSString).appendingPathComponent(relative)
                 var dir: ObjCBool = false
-                if manager.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { found.append(full) }
+                if manager.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue, InputFile.irregularity(full) == nil {
+                    found.append(full)  // FIFOs, sockets and devices in a corpus directory are not text files
+                }
             }
             for full in found.sorted() { files.append(File(path: full, size: size(of: full))) }
         }

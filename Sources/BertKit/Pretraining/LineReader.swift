@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Tokenization
 
 /// Reads a file line by line in fixed-size blocks (bounded memory), as Python's `readline` on a
 /// file opened with `newline="\n"`: lines end at "\n" only; the terminator is not part of the
@@ -31,7 +32,11 @@ public struct LineReader: ~Copyable {
 
     /// - Throws: ``PretrainingError/unreadableInput(path:reason:)`` when the file cannot be opened.
     public init(path: String, blockSize: Int = 1 << 22, maxLineBytes: Int? = nil) throws {
-        let fd = open(path, O_RDONLY)
+        // A FIFO or device is refused before open(2), which would wait for a writer on a FIFO.
+        if let problem = InputFile.irregularity(path) {
+            throw PretrainingError.unreadableInput(path: path, reason: problem)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw PretrainingError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
         }

@@ -27,8 +27,9 @@ public final class InstanceLinesSource: PretrainingBatchSource {
     /// - Throws: ``TrainingError/invalidData(_:)`` naming the file and line of a malformed
     ///   instance or a token missing from the vocabulary.
     public init(url: URL, vocabulary: Vocabulary, sequenceLength: Int? = nil) throws {
-        guard let data = try? Data(contentsOf: url) else {
-            throw TrainingError.invalidData("cannot read \(url.path)")
+        let data: Data
+        do { data = try InputFile.read(url) } catch {
+            throw TrainingError.invalidData("\(url.path): \(error.reason)")
         }
         let padId = vocabulary.id(for: "[PAD]") ?? 0
         var examples: [PretrainingExample] = []
