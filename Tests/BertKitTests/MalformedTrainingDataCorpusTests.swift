@@ -107,8 +107,19 @@ import Tokenization
         ("footer zeroed", { $0.dropLast(16) + [UInt8](repeating: 0, count: 16) }),
         ("footer all ones", { $0.dropLast(16) + [UInt8](repeating: 0xFF, count: 16) }),
         ("garbage appended", { $0 + [UInt8](repeating: 0xAB, count: 37) }),
+        ("first record offset 2^64-1", { Self.settingFirstRecordOffset($0, to: .max) }),
+        ("first record offset past the index", { Self.settingFirstRecordOffset($0, to: 1 << 40) }),
         ("random bytes", { _ in (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) } }),
     ]
+
+    /// `shard` with its first index entry (a little-endian UInt64 record offset) replaced.
+    static func settingFirstRecordOffset(_ shard: [UInt8], to offset: UInt64) -> [UInt8] {
+        var bytes = shard
+        let footer = bytes.count - ShardFormat.footerSize
+        let index = (0..<8).reduce(0) { $0 | Int(bytes[footer + 24 + $1]) << (8 * $1) }
+        for k in 0..<8 { bytes[index + k] = UInt8(truncatingIfNeeded: offset >> (8 * UInt64(k))) }
+        return bytes
+    }
 
     /// Every shard case is refused when opened or, if its index still parses, when an instance is read.
     @Test func malformedShards() throws {

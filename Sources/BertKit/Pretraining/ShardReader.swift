@@ -90,11 +90,14 @@ public final class ShardReader: @unchecked Sendable {
     public func instance(at index: Int) throws -> TrainingInstance {
         guard index >= 0 && index < count else { throw PretrainingError.indexOutOfRange(index: index, count: count) }
         let base = self.base!
-        let offset = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: indexOffset + 8 * index, as: UInt64.self)))
+        // The stored offset is any 64-bit value in a corrupt file: compared as UInt64 before it becomes an Int.
+        let stored = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: indexOffset + 8 * index, as: UInt64.self))
         func u16(_ at: Int) -> Int { Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
-        guard offset >= 8, offset % 4 == 0, offset + ShardFormat.recordHeaderSize <= indexOffset else {
-            throw PretrainingError.malformedShard(path: path, detail: "record \(index) at \(offset) is outside the data")
+        let lastHeader = UInt64(indexOffset) - min(UInt64(indexOffset), UInt64(ShardFormat.recordHeaderSize))
+        guard stored >= 8, stored % 4 == 0, stored <= lastHeader else {
+            throw PretrainingError.malformedShard(path: path, detail: "record \(index) at \(stored) is outside the data")
         }
+        let offset = Int(stored)
         let n = u16(offset), first = u16(offset + 2), m = u16(offset + 4)
         let flag = base.load(fromByteOffset: offset + 6, as: UInt8.self)
         let body = offset + ShardFormat.recordHeaderSize

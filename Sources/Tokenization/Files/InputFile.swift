@@ -36,6 +36,10 @@ package enum InputFile {
     /// The bytes of `url`, refused before opening when it is not a regular file.
     package static func read(_ url: URL) throws(Failure) -> Data {
         if let problem = irregularity(url.path) { throw Failure(path: url.path, reason: problem) }
+        // Foundation's Data(contentsOf:) leaks its 4 KB read buffer on an empty file (seen by
+        // LeakSanitizer under the fuzz targets), so an empty regular file is answered here.
+        var status = stat()
+        if stat(url.path, &status) == 0 && status.st_size == 0 { return Data() }
         do {
             return try Data(contentsOf: url)
         } catch {
