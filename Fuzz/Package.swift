@@ -5,7 +5,10 @@
 // Each target's main.swift hands its callback to libFuzzer (FuzzSupport.runFuzzer).
 import PackageDescription
 
-let fuzzTargets = ["FuzzSafetensors", "FuzzConfig", "FuzzVocab", "FuzzTokenizerJSON", "FuzzEncode"]
+let fuzzTargets = [
+    "FuzzSafetensors", "FuzzConfig", "FuzzVocab", "FuzzTokenizerJSON", "FuzzEncode",
+    "FuzzPretrainingText", "FuzzInstanceLines", "FuzzShard", "FuzzClassificationTSV",
+]
 
 let package = Package(
     name: "swift-bert-fuzz",

@@ -4,7 +4,8 @@
 #
 #   bash Scripts/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET ...]
 #
-# Targets: FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode (default: all).
+# Targets (default: all): FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode
+#   FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV
 # Corpora grow in .cache/fuzz/<target>/ (seeded from the test fixtures); a crash leaves
 # Fuzz/crash-* / leak-* / timeout-* files and makes the script exit non-zero. Each run ends with
 # libFuzzer's final stats; the script prints one summary line per target:
@@ -19,7 +20,8 @@ ROOT=$PWD
 SECONDS_PER_TARGET=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode
+    FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV)
 export PATH=/opt/swift/usr/bin:$PATH
 
 (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2)
@@ -40,6 +42,19 @@ if [ -z "$(ls -A .cache/fuzz/FuzzEncode)" ]; then
     split -l 1 -a 4 Tests/TokenizationTests/Fixtures/jsonlines-input.txt .cache/fuzz/FuzzEncode/line-
 fi
 export FUZZ_VOCAB=$ROOT/Tests/TokenizationTests/Fixtures/vocab-uncased.txt
+export FUZZ_PRETRAINING_VOCAB=$ROOT/Tests/BertKitTests/Fixtures/pretraining/vocab.txt
+P=Tests/BertKitTests/Fixtures/pretraining
+seed FuzzPretrainingText $P/edge.txt $P/single.txt $P/single_sentence.txt
+seed FuzzInstanceLines $P/single_document.jsonl $P/single_sentence.jsonl
+mkdir -p .cache/fuzz/FuzzShard
+if [ -z "$(ls -A .cache/fuzz/FuzzShard)" ]; then
+    FUZZ_WRITE_SEED=.cache/fuzz/FuzzShard/edge.bkpt FUZZ_SEED_TEXT=$P/edge.txt "$BIN/FuzzShard"
+fi
+mkdir -p .cache/fuzz/FuzzClassificationTSV
+if [ -z "$(ls -A .cache/fuzz/FuzzClassificationTSV)" ]; then
+    printf 'sentence\tlabel\r\nit is good .\t1\r\nnot good\t0\r\n' > .cache/fuzz/FuzzClassificationTSV/single.tsv
+    printf 'sentence1\tsentence2\tlabel\na man\ta person\t4.25\nno\tyes\t0.5\n' > .cache/fuzz/FuzzClassificationTSV/pair.tsv
+fi
 
 status=0
 for target in "${TARGETS[@]}"; do
@@ -56,5 +71,5 @@ for target in "${TARGETS[@]}"; do
     echo "$target: ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?} edges, ${ft:-?} features, corpus $corpus (exit $rc, log $log)"
     [ $rc -eq 0 ] || { status=1; grep -E 'ERROR|SUMMARY|Fatal|Test unit written' "$log" | head -5; }
 done
-rm -f /dev/shm/fuzz-safetensors-*.safetensors   # FuzzSafetensors' scratch file
+rm -f /dev/shm/fuzz-*   # the targets' scratch files
 exit $status
