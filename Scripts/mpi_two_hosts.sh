@@ -5,7 +5,8 @@
 # Runs a short `bert pretrain` on the two hosts (1 rank each, batch B) and in one process
 # (batch 2B) and compares the losses. Needs root. Not part of CI.
 #
-#   sudo BERT=.build/release/bert VOCAB=vocab.txt DATA=train.jsonl bash Scripts/mpi_two_hosts.sh
+#   sudo BERT=.build/release/bert bash Scripts/mpi_two_hosts.sh   # tiny generated data, dropout 0
+#   sudo BERT=… VOCAB=vocab.txt DATA=train.jsonl CONFIG_JSON=config.json bash Scripts/mpi_two_hosts.sh
 #   sudo SMOKE=1 bash Scripts/mpi_two_hosts.sh     # only the namespaces + an MPI hello (hostname)
 set -euo pipefail
 A=bertA; B=bertB; IPA=10.77.0.1; IPB=10.77.0.2
@@ -77,9 +78,34 @@ ip netns exec "$A" "${MPI[@]}" "$WORK/allreduce"
 
 [ "${SMOKE:-0}" = 1 ] && exit 0
 
-: "${VOCAB:?VOCAB=vocab.txt needed}"; : "${DATA:?DATA=train.jsonl needed}"
-COMMON=(pretrain --vocab "$VOCAB" --data "$DATA" --layers 2 --hidden 32 --heads 2 --intermediate 64
-        --max-seq-length 32 --dropout 0 --steps "$STEPS" --lr 2e-3 --log-every 1 --seed 7)
+if [ -z "${VOCAB:-}" ]; then   # tiny data as in Tests/BertDistributedTests (google-research/bert jsonl)
+    VOCAB=$WORK/vocab.txt; DATA=$WORK/train.jsonl
+    python3 - "$WORK" <<'PY'
+import json, random, sys
+d = sys.argv[1]; rng = random.Random(4); words = [f"w{i}" for i in range(59)]
+open(f"{d}/vocab.txt", "w").write("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + words) + "\n")
+with open(f"{d}/train.jsonl", "w") as f:
+    for _ in range(96):
+        a = [rng.choice(words) for _ in range(rng.randint(2, 9))]; b = [rng.choice(words) for _ in range(rng.randint(2, 9))]
+        tokens = ["[CLS]"] + a + ["[SEP]"] + b + ["[SEP]"]; seg = [0] * (len(a) + 2) + [1] * (len(b) + 1)
+        pos = [k for k in range(len(tokens)) if tokens[k].startswith("w") and rng.random() < 0.15] or [1]
+        labels = [tokens[k] for k in pos]
+        for k in pos: tokens[k] = "[MASK]"
+        f.write(json.dumps({"tokens": tokens, "segment_ids": seg, "is_random_next": rng.random() < 0.5,
+                            "masked_lm_positions": pos, "masked_lm_labels": labels}) + "\n")
+json.dump({"vocab_size": 64, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+           "intermediate_size": 64, "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
+           "max_position_embeddings": 32, "type_vocab_size": 2, "hidden_act": "gelu",
+           "layer_norm_eps": 1e-12, "initializer_range": 0.02, "model_type": "bert"}, open(f"{d}/config.json", "w"))
+PY
+    CONFIG=(--config "$WORK/config.json")
+else
+    : "${DATA:?DATA=train.jsonl needed with VOCAB}"
+    CONFIG=(--layers 2 --hidden 32 --heads 2 --intermediate 64)   # dropout 0 needs --config with it
+    [ -n "${CONFIG_JSON:-}" ] && CONFIG=(--config "$CONFIG_JSON")
+fi
+COMMON=(pretrain --vocab "$VOCAB" --data "$DATA" "${CONFIG[@]}" --max-seq-length 24 --warmup-steps 3
+        --steps "$STEPS" --lr 2e-3 --log-every 1 --seed 7)
 echo "== one process, batch $((2 * BATCH))"
 OPENBLAS_NUM_THREADS=1 "$BERT" "${COMMON[@]}" --batch-size $((2 * BATCH)) --output "$WORK/one" >/dev/null
 echo "== two hosts, batch $BATCH each"
@@ -87,7 +113,7 @@ ip netns exec "$A" "${MPI[@]}" "$(realpath "$BERT")" "${COMMON[@]}" --batch-size
 python3 - "$WORK/one/metrics.jsonl" "$WORK/two/metrics.jsonl" <<'PY'
 import json, sys
 def losses(p):
-    return [json.loads(l)["loss"] for l in open(p) if '"loss"' in l]
+    return [r["loss"] for r in map(json.loads, open(p)) if r.get("kind") == "train"]
 a, b = losses(sys.argv[1]), losses(sys.argv[2])
 assert len(a) == len(b) and a, (len(a), len(b))
 rel = max(abs(x - y) / max(abs(x), 1e-12) for x, y in zip(a, b))
