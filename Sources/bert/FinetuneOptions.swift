@@ -78,7 +78,8 @@ struct FinetuneOptions: ParsableArguments {
                                         maxGradientNorm: clip > 0 ? clip : nil)
         trainer.reducer = try DistributedLaunch.reducer(mpi, model: task.model)
         var settings = FineTuningRunSettings(batchSize: batchSize, steps: total)
-        settings.fingerprint = CommandLine.arguments.dropFirst().joined(separator: " ")
+        // One line per flag and its values, so a mismatch names the flag ("rank 0 has --seed 1, …").
+        settings.fingerprint = CommandLine.arguments.dropFirst().map { $0.hasPrefix("--") ? "\n" + $0 : " " + $0 }.joined()
         settings.gradientAccumulation = gradAccum
         settings.seed = seed
         settings.logEvery = logEvery

@@ -61,16 +61,16 @@ public final class FineTuningRun {
         let leader = trainer.reducer?.isLeader ?? true
         self.progress = leader ? progress ?? ProgressLine(totalSteps: settings.steps)
             : ProgressLine(totalSteps: settings.steps, inPlace: false, write: { _ in })
-        if leader { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) }
-        cursor = DataCursor(count: task.trainCount, seed: settings.seed, shuffle: settings.shuffle)
-        metrics = try MetricsLog(url: leader ? output.appendingPathComponent("metrics.jsonl") : URL(fileURLWithPath: "/dev/null"),
-                                 truncateTo: leader ? 0 : nil)
         if let reducer = trainer.reducer, reducer.worldSize > 1 {
             let shapes = task.model.parameters().map { "\($0.value.shape)" }.joined(separator: ",")
             try reducer.synchronize(task.model.parameters(), fingerprint: settings.fingerprint
                 + "\nexamples=\(task.trainCount) batch=\(settings.batchSize)x\(settings.gradientAccumulation) steps=\(settings.steps)"
                 + " seed=\(settings.seed) parameters=\(shapes)")
         }
+        if leader { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) }
+        cursor = DataCursor(count: task.trainCount, seed: settings.seed, shuffle: settings.shuffle)
+        metrics = try MetricsLog(url: leader ? output.appendingPathComponent("metrics.jsonl") : URL(fileURLWithPath: "/dev/null"),
+                                 truncateTo: leader ? 0 : nil)
     }
 
     /// Trains `settings.steps` steps (or until early stopping), then writes `output/model`.
