@@ -73,6 +73,28 @@ public final class FineTuningRun {
                                  truncateTo: leader ? 0 : nil)
     }
 
+    /// The task's evaluation; under MPI each process computes the outputs of its contiguous
+    /// block of evaluation examples and the blocks are gathered exactly (each process sums a
+    /// zero array holding only its block: x + 0 = x), so every process gets the metric of exactly
+    /// the outputs one process would compute. Tasks without ``FineTuningTask/evaluationCount``
+    /// evaluate whole on every process.
+    func evaluate() throws -> TaskEvaluation? {
+        guard let reducer = trainer.reducer, reducer.worldSize > 1, task.evaluationCount > 0 else { return try task.evaluate() }
+        let count = task.evaluationCount, (rank, world) = (reducer.rank, reducer.worldSize)
+        let lower = count * rank / world, upper = count * (rank + 1) / world
+        let mine = try task.evaluationOutputs(lower..<upper)
+        var widths = [Double](repeating: 0, count: world)
+        widths[rank] = Double(mine.first?.count ?? 0)
+        let width = Int(try reducer.sum(widths).max()!)
+        check(mine.allSatisfy { $0.count == width }, "FineTuningRun.evaluate: outputs of width \(width) expected")
+        var flat = [Double](repeating: 0, count: count * width)
+        for (k, row) in mine.enumerated() {
+            for (j, v) in row.enumerated() { flat[(lower + k) * width + j] = Double(v) }
+        }
+        let all = try reducer.sum(flat)
+        return try task.evaluation(fromOutputs: (0..<count).map { i in (0..<width).map { Float(all[i * width + $0]) } })
+    }
+
     /// Trains `settings.steps` steps (or until early stopping), then writes `output/model`.
     /// - Returns: the evaluation of the written model (nil without evaluation data).
     @discardableResult
@@ -110,7 +132,7 @@ public final class FineTuningRun {
                                                          result.learningRate, perSecond), secondsPerStep: smoothed!)
             }
             guard (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps else { continue }
-            guard let eval = try task.evaluate() else { continue }
+            guard let eval = try evaluate() else { continue }
             last = eval
             try metrics.append([("kind", .string("eval")), ("step", .int(step)), ("epoch", .double(cursor.epochsRead))]
                 + eval.metrics.map { ("eval_" + $0.name, MetricValue.double($0.value)) })
