@@ -33,7 +33,7 @@ struct DistributedFinetuneTests {
         }
         let train = directory.appendingPathComponent("train.tsv"), dev = directory.appendingPathComponent("dev.tsv")
         try tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
-        try tsv(41, seed: 6)  // odd: blocks of 20 and 21 under 2 ranks.write(to: dev, atomically: true, encoding: .utf8)
+        try tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)  // odd: blocks of 20 and 21 under 2 ranks
         return ["finetune", "classify", "--model", model.path, "--train", train.path, "--eval", dev.path, "--steps", "50",
                 "--lr", "3e-3", "--max-length", "16", "--warmup-ratio", "0.1", "--eval-every", "25", "--log-every", "1"]
     }
