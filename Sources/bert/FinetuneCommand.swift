@@ -37,7 +37,7 @@ struct FinetuneClassifyCommand: ParsableCommand {
 
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
-        try FinetuneOptions.reporting {
+        try FinetuneOptions.reporting { try DistributedLaunch.run { mpi in
             let (directory, tokenizer) = try options.directory()
             let read = { (path: String) in
                 try ClassificationFile(url: URL(fileURLWithPath: path), textColumn: textColumn, pairColumn: pairColumn,
@@ -54,12 +54,12 @@ struct FinetuneClassifyCommand: ParsableCommand {
             let task = try SequenceClassificationTask(model: loaded.model, tokenizer: tokenizer, scheme: scheme, train: train,
                                                       eval: eval, maxLength: options.maxLength(for: directory.config))
             task.tokenizerSource = directory.url
-            let run = try options.run(task: task)
+            let run = try options.run(task: task, mpi: mpi)
             let result = try run.train()
             var summary = "model written to \(run.output.appendingPathComponent("model").path)"
             if let result { summary += "; eval \(result.text)" }
             summary += String(format: "; %.1f training examples/s", run.trainingExamplesPerSecond)
             run.progress.message(summary)
-        }
+        } }
     }
 }

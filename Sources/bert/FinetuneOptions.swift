@@ -1,4 +1,5 @@
 import ArgumentParser
+import BertDistributed
 import BertKit
 import Foundation
 import TensorCore
@@ -67,13 +68,18 @@ struct FinetuneOptions: ParsableArguments {
     }
 
     /// AdamW over `model` (decay on all but bias/LayerNorm), linear warmup then decay, and the run.
-    func run(task: any FineTuningTask) throws -> FineTuningRun {
+    /// Under `mpirun` (`mpi` with several processes) the trainer reduces over the processes and the
+    /// command line is the settings fingerprint every rank must share.
+    func run(task: any FineTuningTask, mpi: MPIRuntime? = nil) throws -> FineTuningRun {
         let total = totalSteps(examples: task.trainCount)
         let groups = ParameterGroup.excludingWeightDecay(task.model.namedParameters(), learningRate: lr, weightDecay: weightDecay)
         let trainer = FineTuningTrainer(model: task.model, optimizer: AdamW(groups),
                                         schedule: .linear(warmupSteps: Int((warmupRatio * Double(total)).rounded(.up)), totalSteps: total),
                                         maxGradientNorm: clip > 0 ? clip : nil)
+        trainer.reducer = try DistributedLaunch.reducer(mpi, model: task.model)
         var settings = FineTuningRunSettings(batchSize: batchSize, steps: total)
+        // One line per flag and its values, so a mismatch names the flag ("rank 0 has --seed 1, …").
+        settings.fingerprint = CommandLine.arguments.dropFirst().map { $0.hasPrefix("--") ? "\n" + $0 : " " + $0 }.joined()
         settings.gradientAccumulation = gradAccum
         settings.seed = seed
         settings.logEvery = logEvery

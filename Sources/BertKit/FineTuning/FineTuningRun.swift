@@ -16,6 +16,9 @@ public struct FineTuningRunSettings: Sendable {
     public var keepBest = true
     /// Stop after this many evaluations without improvement (nil: never).
     public var patience: Int?
+    /// The settings every process of a data-parallel run must share (e.g. the command line);
+    /// checked against rank 0's at start, with the parameter shapes and the data size.
+    public var fingerprint = ""
 
     public init(batchSize: Int, steps: Int) {
         self.batchSize = batchSize
@@ -54,16 +57,49 @@ public final class FineTuningRun {
         self.trainer = trainer
         self.settings = settings
         self.output = output
-        self.progress = progress ?? ProgressLine(totalSteps: settings.steps)
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        // Under MPI (trainer.reducer set) rank 0 alone writes files and progress.
+        let leader = trainer.reducer?.isLeader ?? true
+        self.progress = leader ? progress ?? ProgressLine(totalSteps: settings.steps)
+            : ProgressLine(totalSteps: settings.steps, inPlace: false, write: { _ in })
+        if let reducer = trainer.reducer, reducer.worldSize > 1 {
+            let shapes = task.model.parameters().map { "\($0.value.shape)" }.joined(separator: ",")
+            try reducer.synchronize(task.model.parameters(), fingerprint: settings.fingerprint
+                + "\nexamples=\(task.trainCount) batch=\(settings.batchSize)x\(settings.gradientAccumulation) steps=\(settings.steps)"
+                + " seed=\(settings.seed) parameters=\(shapes)")
+        }
+        if leader { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) }
         cursor = DataCursor(count: task.trainCount, seed: settings.seed, shuffle: settings.shuffle)
-        metrics = try MetricsLog(url: output.appendingPathComponent("metrics.jsonl"), truncateTo: 0)
+        metrics = try MetricsLog(url: leader ? output.appendingPathComponent("metrics.jsonl") : URL(fileURLWithPath: "/dev/null"),
+                                 truncateTo: leader ? 0 : nil)
+    }
+
+    /// The task's evaluation; under MPI each process computes the outputs of its contiguous
+    /// block of evaluation examples and the blocks are gathered exactly (each process sums a
+    /// zero array holding only its block: x + 0 = x), so every process gets the metric of exactly
+    /// the outputs one process would compute. Tasks without ``FineTuningTask/evaluationCount``
+    /// evaluate whole on every process.
+    func evaluate() throws -> TaskEvaluation? {
+        guard let reducer = trainer.reducer, reducer.worldSize > 1, task.evaluationCount > 0 else { return try task.evaluate() }
+        let count = task.evaluationCount, (rank, world) = (reducer.rank, reducer.worldSize)
+        let lower = count * rank / world, upper = count * (rank + 1) / world
+        let mine = try task.evaluationOutputs(lower..<upper)
+        var widths = [Double](repeating: 0, count: world)
+        widths[rank] = Double(mine.first?.count ?? 0)
+        let width = Int(try reducer.sum(widths).max()!)
+        check(mine.allSatisfy { $0.count == width }, "FineTuningRun.evaluate: outputs of width \(width) expected")
+        var flat = [Double](repeating: 0, count: count * width)
+        for (k, row) in mine.enumerated() {
+            for (j, v) in row.enumerated() { flat[(lower + k) * width + j] = Double(v) }
+        }
+        let all = try reducer.sum(flat)
+        return try task.evaluation(fromOutputs: (0..<count).map { i in (0..<width).map { Float(all[i * width + $0]) } })
     }
 
     /// Trains `settings.steps` steps (or until early stopping), then writes `output/model`.
     /// - Returns: the evaluation of the written model (nil without evaluation data).
     @discardableResult
     public func train() throws -> TaskEvaluation? {
+        let leader = trainer.reducer?.isLeader ?? true
         var best: (step: Int, eval: TaskEvaluation)?
         var sinceBest = 0
         var smoothed: Double?
@@ -73,7 +109,11 @@ public final class FineTuningRun {
         var last: TaskEvaluation?
         while trainer.completedSteps < settings.steps {
             let started = Date()
-            let micro = (0..<settings.gradientAccumulation).map { _ in cursor.next(settings.batchSize) }
+            // Every process draws the global batch from the same cursor and keeps its own slice.
+            let (rank, world) = (trainer.reducer?.rank ?? 0, trainer.reducer?.worldSize ?? 1)
+            let micro = (0..<settings.gradientAccumulation).map { _ in
+                Array(cursor.next(settings.batchSize * world)[(rank * settings.batchSize)..<((rank + 1) * settings.batchSize)])
+            }
             let result = try trainer.step(microBatches: micro.map(\.count)) { try task.trainingLoss(micro[$0]) }
             let seconds = Date().timeIntervalSince(started)
             trainingSeconds += seconds
@@ -92,7 +132,7 @@ public final class FineTuningRun {
                                                          result.learningRate, perSecond), secondsPerStep: smoothed!)
             }
             guard (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps else { continue }
-            guard let eval = try task.evaluate() else { continue }
+            guard let eval = try evaluate() else { continue }
             last = eval
             try metrics.append([("kind", .string("eval")), ("step", .int(step)), ("epoch", .double(cursor.epochsRead))]
                 + eval.metrics.map { ("eval_" + $0.name, MetricValue.double($0.value)) })
@@ -101,7 +141,7 @@ public final class FineTuningRun {
             if improved {
                 best = (step, eval)
                 sinceBest = 0
-                if settings.keepBest && step != settings.steps { try task.save(to: bestDirectory) }
+                if settings.keepBest && step != settings.steps && leader { try task.save(to: bestDirectory) }
             } else {
                 sinceBest += 1
                 if let patience = settings.patience, sinceBest >= patience {
@@ -113,6 +153,7 @@ public final class FineTuningRun {
         progress.finish()
         trainingExamplesPerSecond = Double(trainedExamples) / max(trainingSeconds, 1e-9)
         var written = last
+        guard leader else { return settings.keepBest ? best?.eval ?? last : last }
         if settings.keepBest, let best, best.step != trainer.completedSteps,
            FileManager.default.fileExists(atPath: bestDirectory.path) {
             try? FileManager.default.removeItem(at: modelDirectory)

@@ -47,6 +47,21 @@ public protocol FineTuningTask: AnyObject {
     func evaluate() throws -> TaskEvaluation?
     /// Writes the model as an HF model directory (config with labels, weights, tokenizer files).
     func save(to directory: URL) throws
+    /// Evaluation examples, when the evaluation can be split over the processes of a
+    /// data-parallel run (0, the default: every process runs ``evaluate()`` whole).
+    var evaluationCount: Int { get }
+    /// The outputs of evaluation examples `range` (one row per example, the same width for all,
+    /// e.g. logits), computed by the process that owns the range.
+    func evaluationOutputs(_ range: Range<Int>) throws -> [[Float]]
+    /// The task metric of every evaluation example's outputs, in order — the same figures as
+    /// ``evaluate()``, which under MPI rank 0's gathered outputs reproduce exactly.
+    func evaluation(fromOutputs outputs: [[Float]]) throws -> TaskEvaluation?
+}
+
+extension FineTuningTask {
+    public var evaluationCount: Int { 0 }
+    public func evaluationOutputs(_ range: Range<Int>) throws -> [[Float]] { [] }
+    public func evaluation(fromOutputs outputs: [[Float]]) throws -> TaskEvaluation? { try evaluate() }
 }
 
 /// Copies the tokenizer files that exist in `source` into `destination` (so a fine-tuned model

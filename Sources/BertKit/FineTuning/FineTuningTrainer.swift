@@ -32,6 +32,10 @@ public final class FineTuningTrainer {
     public var maxGradientNorm: Double?
     /// Completed steps: the schedule position.
     public var completedSteps = 0
+    /// Sums gradients, example counts and losses over the processes of a data-parallel run
+    /// (nil: one process). Each process then passes its own share of the global batch to
+    /// ``step(microBatches:loss:)``; losses are weighted by the global example count.
+    public var reducer: (any GradientReducer)?
 
     public init(model: any Module, optimizer: any Optimizer, schedule: LearningRateSchedule,
                 maxGradientNorm: Double? = 1.0) {
@@ -48,18 +52,33 @@ public final class FineTuningTrainer {
     public func step(microBatches sizes: [Int], loss: (Int) throws -> Tensor) throws -> FineTuningStepResult {
         check(!sizes.isEmpty && sizes.allSatisfy { $0 > 0 }, "FineTuningTrainer.step: empty micro-batch")
         let stepNumber = completedSteps + 1
-        let total = sizes.reduce(0, +)
+        let distributed = (reducer?.worldSize ?? 1) > 1
+        let local = sizes.reduce(0, +)
+        // Loss weights over the global batch: the processes' gradients then sum to its gradient.
+        let total = distributed ? Int(try reducer!.sum([Double(local)])[0]) : local
+        let weighted = sizes.count > 1 || distributed
         model.train()
         optimizer.zeroGrad()
         var sum = 0.0
         var finite = true
         for (i, n) in sizes.enumerated() {
             var l = try loss(i)
-            if sizes.count > 1 { l = l * (Float(n) / Float(total)) }
+            if weighted { l = l * (Float(n) / Float(total)) }
             let value = Double(l.item)
-            sum += sizes.count > 1 ? value : value * Double(n) / Double(total)
-            guard value.isFinite else { finite = false; break }
+            sum += weighted ? value : value * Double(n) / Double(total)
+            if !value.isFinite {
+                finite = false
+                // Alone: stop here. Distributed: every process still takes part in the reduction.
+                if !distributed { break }
+            }
+            if distributed && i == sizes.count - 1 { reducer!.beginReduction() }
             l.backward()
+        }
+        if distributed {
+            try reducer!.finishReduction()
+            let sums = try reducer!.sum([finite ? sum : 0, finite ? 0 : 1])
+            sum = sums[0]
+            finite = sums[1] == 0
         }
         var norm: Float = 0, coefficient: Float = 1
         if finite {

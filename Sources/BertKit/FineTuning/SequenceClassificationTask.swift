@@ -101,6 +101,16 @@ public final class SequenceClassificationTask: FineTuningTask {
         return Self.metrics(logits: try logits(evalEncodings), targets: evalTargets, scheme: scheme)
     }
 
+    public var evaluationCount: Int { evalEncodings.count }
+
+    /// Logits of evaluation examples `range`.
+    public func evaluationOutputs(_ range: Range<Int>) throws -> [[Float]] { try logits(Array(evalEncodings[range])) }
+
+    public func evaluation(fromOutputs outputs: [[Float]]) throws -> TaskEvaluation? {
+        guard !evalEncodings.isEmpty else { return nil }
+        return Self.metrics(logits: outputs, targets: evalTargets, scheme: scheme)
+    }
+
     /// The task metrics of `logits` against `targets` (GLUE's: accuracy, F1 for two classes or
     /// macro F1, Matthews; Pearson, Spearman and their mean for regression) and the mean loss.
     public static func metrics(logits: [[Float]], targets: [LabelScheme.Target], scheme: LabelScheme) -> TaskEvaluation {
