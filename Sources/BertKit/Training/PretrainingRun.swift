@@ -166,6 +166,7 @@ public final class PretrainingRun {
                 progress.update(result, sequencesPerSecond: sequencesPerSecond, secondsPerStep: smoothedSeconds!)
             }
             var evaluated = false, saved = false
+            let poolMark = TensorStorage.poolMark()
             if let evalSource, (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps {
                 lastEval = try evaluate(evalSource, step: step)
                 evaluated = true
@@ -180,8 +181,9 @@ public final class PretrainingRun {
             }
             if evaluated || saved {
                 // Evaluation (larger batches) and saving (serialisation buffers) leave their peak in the
-                // pool and the heap; hand it back so RSS follows the training steps (flat over long runs).
-                TensorStorage.releaseCachedMemory()
+                // pool and the heap; hand back what they added, keeping the blocks the training steps
+                // reuse, so RSS stays at the training working set (flat over long runs).
+                TensorStorage.releaseCachedMemory(since: poolMark)
             }
         }
         progress.finish()

@@ -7,8 +7,11 @@ import Foundation
 /// calling `malloc` after the first step. Buckets are quarter powers of two (at most 25 % slack).
 /// The cache is bounded by ``capacityBytes``; blocks beyond it are freed at once.
 /// Thread-safe: one lock around the free lists.
-final class BufferPool: @unchecked Sendable {
+package final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool()
+
+    /// A pool of its own (the process uses ``shared``; tests make their own).
+    package init() {}
 
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
@@ -21,14 +24,14 @@ final class BufferPool: @unchecked Sendable {
     }
 
     /// The bucket (element count actually allocated) for a request of `count` floats.
-    static func bucket(for count: Int) -> Int {
+    package static func bucket(for count: Int) -> Int {
         if count <= 16 { return 16 }
         let high = Int.bitWidth - 1 - (count - 1).leadingZeroBitCount  // floor(log2(count-1))
         let quarter = max(1, (1 << high) >> 2)
         return (count + quarter - 1) / quarter * quarter
     }
 
-    func acquire(bucket: Int) -> UnsafeMutableRawPointer {
+    package func acquire(bucket: Int) -> UnsafeMutableRawPointer {
         lock.lock()
         if var list = free[bucket], let block = list.popLast() {
             free[bucket] = list
@@ -45,7 +48,7 @@ final class BufferPool: @unchecked Sendable {
         return block
     }
 
-    func release(_ block: UnsafeMutableRawPointer, bucket: Int) {
+    package func release(_ block: UnsafeMutableRawPointer, bucket: Int) {
         let bytes = bucket * MemoryLayout<Float>.stride
         lock.lock()
         if cachedBytes + bytes <= capacity {
@@ -59,7 +62,7 @@ final class BufferPool: @unchecked Sendable {
     }
 
     /// Frees every cached block.
-    func drain() {
+    package func drain() {
         lock.lock()
         let blocks = free.values.flatMap { $0 }
         free.removeAll()
@@ -68,7 +71,30 @@ final class BufferPool: @unchecked Sendable {
         for block in blocks { Foundation.free(block) }
     }
 
-    var statistics: (cachedBytes: Int, cachedBlocks: Int) {
+    /// The number of cached blocks in each bucket now (see ``trim(to:)``).
+    package func mark() -> [Int: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.mapValues(\.count)
+    }
+
+    /// Frees the cached blocks beyond `mark`'s count in each bucket: what a phase with its own
+    /// shapes added to the cache goes, the blocks the steady steps reuse stay.
+    package func trim(to mark: [Int: Int]) {
+        lock.lock()
+        var excess: [UnsafeMutableRawPointer] = []
+        for (bucket, list) in free {
+            let keep = min(list.count, mark[bucket] ?? 0)
+            guard keep < list.count else { continue }
+            excess.append(contentsOf: list[keep...])
+            free[bucket] = keep == 0 ? nil : Array(list[..<keep])
+            cachedBytes -= (list.count - keep) * bucket * MemoryLayout<Float>.stride
+        }
+        lock.unlock()
+        for block in excess { Foundation.free(block) }
+    }
+
+    package var statistics: (cachedBytes: Int, cachedBlocks: Int) {
         lock.lock()
         defer { lock.unlock() }
         return (cachedBytes, free.values.reduce(0) { $0 + $1.count })

@@ -63,4 +63,26 @@ public final class TensorStorage: @unchecked Sendable {
         BufferPool.shared.drain()
         _ = ck_release_free_heap()
     }
+
+    /// The tensor block cache as it is now, for ``releaseCachedMemory(since:)``.
+    public struct PoolMark: Sendable {
+        fileprivate let counts: [Int: Int]
+    }
+
+    /// Marks the block cache before a phase with a different working set.
+    public static func poolMark() -> PoolMark { PoolMark(counts: BufferPool.shared.mark()) }
+
+    /// Frees the blocks cached since `mark` (what an evaluation with a larger batch or a save
+    /// added) and trims the C heap, keeping the blocks the training steps reuse, so resident
+    /// memory returns to the steady working set without the steps having to allocate it again.
+    ///
+    /// ```swift
+    /// let mark = TensorStorage.poolMark()
+    /// let heldOut = try evaluator.evaluate(model, on: source)
+    /// TensorStorage.releaseCachedMemory(since: mark)
+    /// ```
+    public static func releaseCachedMemory(since mark: PoolMark) {
+        BufferPool.shared.trim(to: mark.counts)
+        _ = ck_release_free_heap()
+    }
 }
