@@ -143,7 +143,11 @@ enum Gemm {
         let cores = StridedLoop.cores
         if !reducesIntoC, cores > 1, batchCount >= 2 * cores, m * n * k <= smallGemmWork {
             BLASThreads.singleThreaded {
-                parallelFor(cores) { i in runBatches(evenSplit(i, of: cores, total: batchCount)) }
+                // The workers are not in this task: hand them its trace (task-local) explicitly.
+                let trace = MatmulTraceBox.current
+                parallelFor(cores) { i in
+                    MatmulTraceBox.$current.withValue(trace) { runBatches(evenSplit(i, of: cores, total: batchCount)) }
+                }
             }
         } else {
             runBatches(0..<batchCount)
