@@ -165,26 +165,20 @@ public final class PretrainingRun {
                 ], step: step)
                 progress.update(result, sequencesPerSecond: sequencesPerSecond, secondsPerStep: smoothedSeconds!)
             }
-            var evaluated = false, saved = false
+            let evalDue = (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps
+            let sampleDue = leader && settings.sampleEvery > 0 && step % settings.sampleEvery == 0
+            let saveDue = leader && ((settings.saveEvery > 0 && step % settings.saveEvery == 0) || step == settings.steps)
+            guard (evalDue || sampleDue) && evalSource != nil || saveDue else { continue }
+            // Evaluation (larger batches) and saving (serialisation buffers) leave their peak in the
+            // pool and the heap; hand back what they added, keeping the blocks the training steps
+            // reuse, so RSS stays at the training working set (flat over long runs).
             let poolMark = TensorStorage.poolMark()
-            if let evalSource, (settings.evalEvery > 0 && step % settings.evalEvery == 0) || step == settings.steps {
-                lastEval = try evaluate(evalSource, step: step)
-                evaluated = true
+            if let evalSource {
+                if evalDue { lastEval = try evaluate(evalSource, step: step) }
+                if sampleDue { try sample(evalSource, step: step) }
             }
-            if leader, let evalSource, settings.sampleEvery > 0, step % settings.sampleEvery == 0 {
-                try sample(evalSource, step: step)
-                evaluated = true
-            }
-            if leader, (settings.saveEvery > 0 && step % settings.saveEvery == 0) || step == settings.steps {
-                try saveCheckpoint()
-                saved = true
-            }
-            if evaluated || saved {
-                // Evaluation (larger batches) and saving (serialisation buffers) leave their peak in the
-                // pool and the heap; hand back what they added, keeping the blocks the training steps
-                // reuse, so RSS stays at the training working set (flat over long runs).
-                TensorStorage.releaseCachedMemory(since: poolMark)
-            }
+            if saveDue { try saveCheckpoint() }
+            TensorStorage.releaseCachedMemory(since: poolMark)
         }
         progress.finish()
         guard leader else { return lastEval }

@@ -62,14 +62,7 @@ package final class BufferPool: @unchecked Sendable {
     }
 
     /// Frees every cached block.
-    package func drain() {
-        lock.lock()
-        let blocks = free.values.flatMap { $0 }
-        free.removeAll()
-        cachedBytes = 0
-        lock.unlock()
-        for block in blocks { Foundation.free(block) }
-    }
+    package func drain() { trim(to: [:]) }
 
     /// The number of cached blocks in each bucket now (see ``trim(to:)``).
     package func mark() -> [Int: Int] {

@@ -50,19 +50,14 @@ public final class TensorStorage: @unchecked Sendable {
     /// Returns every cached block to the system.
     public static func drainPool() { BufferPool.shared.drain() }
 
-    /// Returns cached tensor blocks and the C heap's free pages to the system: what a long run
-    /// calls after an occasional phase with a different working set (an evaluation with a larger
-    /// batch, a checkpoint save), so the process's resident memory goes back to what the steady
-    /// training steps need instead of keeping that phase's peak for the rest of the run.
+    /// Returns every cached tensor block and the C heap's free pages to the system. Within a run,
+    /// prefer ``releaseCachedMemory(since:)`` around a phase with its own working set (an
+    /// evaluation, a save): it keeps the blocks the training steps reuse.
     ///
     /// ```swift
-    /// let heldOut = try evaluator.evaluate(model, on: source)
-    /// TensorStorage.releaseCachedMemory()   // RSS back to the training working set
+    /// TensorStorage.releaseCachedMemory()   // after training, before a long idle phase
     /// ```
-    public static func releaseCachedMemory() {
-        BufferPool.shared.drain()
-        _ = ck_release_free_heap()
-    }
+    public static func releaseCachedMemory() { releaseCachedMemory(since: PoolMark(counts: [:])) }
 
     /// The tensor block cache as it is now, for ``releaseCachedMemory(since:)``.
     public struct PoolMark: Sendable {
