@@ -32,13 +32,9 @@ public struct LineReader: ~Copyable {
 
     /// - Throws: ``PretrainingError/unreadableInput(path:reason:)`` when the file cannot be opened.
     public init(path: String, blockSize: Int = 1 << 22, maxLineBytes: Int? = nil) throws {
-        // A FIFO or device is refused before open(2), which would wait for a writer on a FIFO.
-        if let problem = InputFile.irregularity(path) {
-            throw PretrainingError.unreadableInput(path: path, reason: problem)
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw PretrainingError.unreadableInput(path: path, reason: String(cString: strerror(errno)))
+        let fd: Int32
+        do { fd = try InputFile.openRegular(path).descriptor } catch {
+            throw PretrainingError.unreadableInput(path: path, reason: error.reason)
         }
         descriptor = fd
         self.path = path

@@ -35,20 +35,11 @@ public final class ShardReader: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         let bad = { (detail: String) -> PretrainingError in .malformedShard(path: path, detail: detail) }
-        // Refused before opening: open(2) on a FIFO waits for a writer. O_NONBLOCK covers a path
-        // swapped for a FIFO after the check; fstat then refuses it below.
-        if let problem = InputFile.irregularity(path) {
-            throw PretrainingError.unreadableInput(path: path, reason: problem)
+        let (fd, fileSize): (Int32, Int)
+        do { (fd, fileSize) = try InputFile.openRegular(path) } catch {
+            throw PretrainingError.unreadableInput(path: path, reason: error.reason)
         }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw PretrainingError.unreadableInput(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw PretrainingError.unreadableInput(path: path, reason: "stat failed") }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw PretrainingError.unreadableInput(path: path, reason: "is not a regular file")
-        }
-        let fileSize = Int(info.st_size)
         size = fileSize
         guard fileSize >= ShardFormat.magic.count + ShardFormat.footerSize else { throw bad("\(fileSize) bytes is too short") }
         guard let mapped = mmap(nil, fileSize, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
