@@ -100,6 +100,8 @@ public final class FineTuningRun {
     @discardableResult
     public func train() throws -> TaskEvaluation? {
         let leader = trainer.reducer?.isLeader ?? true
+        // Every process draws the global batch from the same cursor and keeps its own slice.
+        let (rank, world) = (trainer.reducer?.rank ?? 0, trainer.reducer?.worldSize ?? 1)
         var best: (step: Int, eval: TaskEvaluation)?
         var sinceBest = 0
         var smoothed: Double?
@@ -109,8 +111,6 @@ public final class FineTuningRun {
         var last: TaskEvaluation?
         while trainer.completedSteps < settings.steps {
             let started = Date()
-            // Every process draws the global batch from the same cursor and keeps its own slice.
-            let (rank, world) = (trainer.reducer?.rank ?? 0, trainer.reducer?.worldSize ?? 1)
             let micro = (0..<settings.gradientAccumulation).map { _ in
                 Array(cursor.next(settings.batchSize * world)[(rank * settings.batchSize)..<((rank + 1) * settings.batchSize)])
             }

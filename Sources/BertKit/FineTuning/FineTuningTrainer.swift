@@ -65,7 +65,7 @@ public final class FineTuningTrainer {
             var l = try loss(i)
             if weighted { l = l * (Float(n) / Float(total)) }
             let value = Double(l.item)
-            sum += weighted ? value : value * Double(n) / Double(total)
+            sum += value  // already weighted; alone with one micro-batch n == total
             if !value.isFinite {
                 finite = false
                 // Alone: stop here. Distributed: every process still takes part in the reduction.
