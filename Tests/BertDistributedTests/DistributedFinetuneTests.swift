@@ -42,14 +42,8 @@ struct DistributedFinetuneTests {
         let directory = try MPITest.temporaryDirectory("mpi-finetune")
         defer { try? FileManager.default.removeItem(at: directory) }
         let common = try Self.prepare(directory)
-        let one = directory.appendingPathComponent("one"), two = directory.appendingPathComponent("two")
-        let single = try MPITest.bert(common + ["--batch-size", "8", "--output", one.path])
-        #expect(single.status == 0, "\(single.stderr)")
-        let pair = try MPITest.mpi(2, "bert", common + ["--batch-size", "4", "--output", two.path])
-        #expect(pair.status == 0, "\(pair.stderr)")
-        let a = try DistributedTestData.losses(one), b = try DistributedTestData.losses(two)
-        #expect(a.count == 50 && b.count == 50, "rank 0 alone writes one record per step")
-        let worst = DistributedTestData.worstRelative(a, b, steps: 1...50)
+        let runs = try DistributedTestData.doubledBatchRuns(common, in: directory)
+        let (one, two, pair, worst) = (runs.one, runs.two, runs.pair, runs.worstRelativeLoss)
         print("finetune classify, 2 ranks × batch 4 vs 1 process × batch 8, dropout 0: largest relative loss difference over 50 steps \(worst)")
         #expect(worst <= 1e-5)
         // The same evaluations: accuracy, F1 and Matthews exactly, the loss within float summation order.

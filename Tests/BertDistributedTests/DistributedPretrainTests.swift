@@ -25,14 +25,8 @@ struct DistributedPretrainTests {
         let directory = try MPITest.temporaryDirectory("mpi-trajectory")
         defer { try? FileManager.default.removeItem(at: directory) }
         let common = try DistributedTestData.prepare(directory) + ["--steps", "50", "--save-every", "10"]
-        let one = directory.appendingPathComponent("one"), two = directory.appendingPathComponent("two")
-        let single = try MPITest.bert(common + ["--batch-size", "8", "--output", one.path])
-        #expect(single.status == 0, "\(single.stderr)")
-        let pair = try MPITest.mpi(2, "bert", common + ["--batch-size", "4", "--output", two.path])
-        #expect(pair.status == 0, "\(pair.stderr)")
-        let a = try DistributedTestData.losses(one), b = try DistributedTestData.losses(two)
-        #expect(a.count == 50 && b.count == 50, "rank 0 alone writes one record per step")
-        let worst = DistributedTestData.worstRelative(a, b, steps: 1...50)
+        let runs = try DistributedTestData.doubledBatchRuns(common, in: directory)
+        let (one, two, pair, worst, a) = (runs.one, runs.two, runs.pair, runs.worstRelativeLoss, runs.singleLosses)
         print("2 ranks × batch 4 vs 1 process × batch 8, dropout 0: largest relative loss difference over 50 steps \(worst)")
         #expect(worst <= 1e-5)
         // Evaluation split over the ranks sees every example once: the same figures.

@@ -1,6 +1,7 @@
 import BertKit
 import Foundation
 import TensorCore
+import Testing
 
 /// A vocabulary (specials + w0…w58), seeded random `[CLS] A [SEP] B [SEP]` instances with ~15 %
 /// masked positions as google-research/bert jsonl, and a tiny config without dropout.
@@ -55,6 +56,32 @@ enum DistributedTestData {
 
     static func evals(_ run: URL) throws -> [[String: Any]] {
         try MetricsLog.read(run.appendingPathComponent("metrics.jsonl")).filter { $0["kind"] as? String == "eval" }
+    }
+
+    /// A run of one process with batch 8 (in `directory/one`) and its `mpirun -np 2` twin with
+    /// batch 4 per rank (`directory/two`): the same global batch.
+    struct DoubledBatchRuns {
+        var one: URL, two: URL
+        /// The output of the two-rank run.
+        var pair: MPITest.Run
+        /// Train losses of the one-process run by step.
+        var singleLosses: [Int: Double]
+        /// Largest relative difference of the train losses over the 50 steps.
+        var worstRelativeLoss: Double
+    }
+
+    /// Runs `bert common…` both ways (see ``DoubledBatchRuns``); both must succeed and log the
+    /// 50 train steps from rank 0 alone.
+    static func doubledBatchRuns(_ common: [String], in directory: URL,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws -> DoubledBatchRuns {
+        let one = directory.appendingPathComponent("one"), two = directory.appendingPathComponent("two")
+        let single = try MPITest.bert(common + ["--batch-size", "8", "--output", one.path])
+        #expect(single.status == 0, "\(single.stderr)", sourceLocation: sourceLocation)
+        let pair = try MPITest.mpi(2, "bert", common + ["--batch-size", "4", "--output", two.path])
+        #expect(pair.status == 0, "\(pair.stderr)", sourceLocation: sourceLocation)
+        let a = try losses(one), b = try losses(two)
+        #expect(a.count == 50 && b.count == 50, "rank 0 alone writes one record per step", sourceLocation: sourceLocation)
+        return DoubledBatchRuns(one: one, two: two, pair: pair, singleLosses: a, worstRelativeLoss: worstRelative(a, b, steps: 1...50))
     }
 
     /// Largest |a − b| / |a| over the steps both have.

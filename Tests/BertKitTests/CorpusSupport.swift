@@ -54,3 +54,18 @@ func expectMessage(_ message: String, names path: String, _ fragments: [String],
     #expect(!message.contains("NSCocoaErrorDomain") && !message.contains("Code="),
             "\(what): a Foundation error code leaked: \(message)", sourceLocation: sourceLocation)
 }
+
+/// Runs `read`, which must throw an `E` whose message names `path` and holds every fragment
+/// (``expectMessage(_:names:_:_:sourceLocation:)``); an error of another type fails the test by
+/// propagating, and no error at all is recorded as "`what`: accepted".
+func expectRefusal<E: Error & CustomStringConvertible>(
+    _: E.Type, names path: String, _ fragments: [String], _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation, _ read: () throws -> Void
+) throws {
+    do {
+        try read()
+        Issue.record("\(what): accepted", sourceLocation: sourceLocation)
+    } catch let error as E {
+        expectMessage(error.description, names: path, fragments, what, sourceLocation: sourceLocation)
+    }
+}

@@ -63,11 +63,8 @@ import Tokenization
         defer { scratch.remove() }
         let url = try scratch.write("tokenizer.json", text)
         let before = scratch.listing()
-        do {
+        try expectRefusal(TokenizationError.self, names: url.path, fragments, name) {
             _ = try BertTokenizer(tokenizerFile: url)
-            Issue.record("\(name): accepted")
-        } catch let error as TokenizationError {
-            expectMessage(error.description, names: url.path, fragments, name)
         }
         #expect(scratch.listing() == before, "\(name): files left behind")
     }
@@ -117,11 +114,8 @@ import Tokenization
         defer { scratch.remove() }
         let url = try scratch.write("vocab.txt", bytes)
         let before = scratch.listing()
-        do {
+        try expectRefusal(TokenizationError.self, names: url.path, fragments, name) {
             _ = try BertTokenizer(vocabularyFile: url)
-            Issue.record("\(name): accepted")
-        } catch let error as TokenizationError {
-            expectMessage(error.description, names: url.path, fragments, name)
         }
         #expect(scratch.listing() == before, "\(name): files left behind")
     }
@@ -136,12 +130,9 @@ import Tokenization
         case "directory": try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
         default: break
         }
-        do {
+        try expectRefusal(TokenizationError.self, names: url.path, [kind == "missing" ? "no such file" : "not a regular file"],
+                          "\(file) \(kind)") {
             _ = file == "vocab.txt" ? try BertTokenizer(vocabularyFile: url) : try BertTokenizer(tokenizerFile: url)
-            Issue.record("\(file) as a \(kind) was accepted")
-        } catch let error as TokenizationError {
-            expectMessage(error.description, names: url.path, [kind == "missing" ? "no such file" : "not a regular file"],
-                          "\(file) \(kind)")
         }
     }
 
