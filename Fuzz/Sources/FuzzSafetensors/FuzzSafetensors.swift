@@ -5,14 +5,8 @@ import Foundation
 import FuzzSupport
 import TensorCore
 
-let path = "/dev/shm/fuzz-safetensors-\(getpid()).safetensors"
-
 let fuzzSafetensors: FuzzCallback = { data, size in
-    guard let data else { return 0 }
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard fd >= 0 else { return 0 }
-    _ = write(fd, data, size)
-    close(fd)
+    guard let data, let path = scratchFile("safetensors", ext: "safetensors", data, size) else { return 0 }
     guard let file = try? SafetensorsFile(path: path) else { return 0 }
     for name in file.names {
         guard let info = try? file.info(name) else { continue }
