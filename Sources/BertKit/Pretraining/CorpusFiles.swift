@@ -40,10 +40,8 @@ public enum CorpusFiles {
                 let name = (relative as NSString).lastPathComponent
                 if name.hasPrefix(".") { enumerator.skipDescendants(); continue }
                 let full = (path as NSString).appendingPathComponent(relative)
-                var dir: ObjCBool = false
-                if manager.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue, InputFile.irregularity(full) == nil {
-                    found.append(full)  // FIFOs, sockets and devices in a corpus directory are not text files
-                }
+                // Regular files only: subdirectories are walked, FIFOs, sockets and devices are not text files.
+                if InputFile.irregularity(full) == nil { found.append(full) }
             }
             for full in found.sorted() { files.append(File(path: full, size: size(of: full))) }
         }
