@@ -13,7 +13,9 @@ Cases (random weights, eval mode / dropout 0, eager attention, float32):
               table at initialisation but leaves it trainable, so it has a gradient like the rest
 Each case directory holds config.json, model.safetensors, inputs.json (ids, mask, labels, a random
 projection of the last hidden state) and <Class>.safetensors: "out.<name>" outputs, "loss" and
-"grad.<name>" for every named parameter of that class. dim 16 keeps all files < 200 KB.
+"grad.<name>" for every named parameter of that class, and for DistilBertForQuestionAnswering /
+DistilBertForMaskedLM (tiny case, on the same encoder weights) "param.<name>" for their head
+parameters. dim 12 keeps all files < 200 KB together.
 """
 import json
 import os
@@ -55,7 +57,7 @@ def main():
         torch.manual_seed(100 + i)
         gen = torch.Generator().manual_seed(200 + i)
         config = transformers.DistilBertConfig(
-            vocab_size=99, dim=16, n_layers=2, n_heads=4, hidden_dim=37, max_position_embeddings=24,
+            vocab_size=99, dim=12, n_layers=2, n_heads=3, hidden_dim=37, max_position_embeddings=16,
             dropout=0.0, attention_dropout=0.0, seq_classif_dropout=0.0, qa_dropout=0.0,
             activation=spec["activation"], sinusoidal_pos_embds=spec["sinusoidal_pos_embds"],
             num_labels=3, pad_token_id=0, initializer_range=0.2)
@@ -67,10 +69,14 @@ def main():
         mask = torch.ones(b, t, dtype=torch.long)
         mask[1, 5:] = 0
         ids[1, 5:] = 0
-        proj = torch.randn(b, t, 16, generator=gen)
+        proj = torch.randn(b, t, 12, generator=gen)
         labels = torch.tensor([2, 0])
+        mlm_labels = torch.full((b, t), -100)
+        mlm_labels[0, 1], mlm_labels[0, 4], mlm_labels[1, 2], mlm_labels[1, 3] = 7, 50, 98, 1
+        start, end = torch.tensor([1, 9]), torch.tensor([3, 4])  # 9 > T: clamped to T and ignored
         inputs = {"input_ids": ids.tolist(), "attention_mask": mask.tolist(), "proj_hidden": proj.tolist(),
-                  "labels": labels.tolist()}
+                  "labels": labels.tolist(), "mlm_labels": mlm_labels.tolist(), "start_positions": start.tolist(),
+                  "end_positions": end.tolist()}
 
         if spec["head"]:
             head = transformers.DistilBertForSequenceClassification(config).eval()
@@ -105,6 +111,33 @@ def main():
             tensors = {"out.logits": out.logits.detach().contiguous(), "loss": out.loss.detach().reshape(1)}
             tensors.update(gradients(head))
             save_file(tensors, os.path.join(d, "DistilBertForSequenceClassification.safetensors"))
+
+            qa_config = transformers.DistilBertConfig.from_dict(config.to_dict())
+            qa_config.num_labels = 2
+            qa_config._attn_implementation = "eager"
+            for cls, kwargs in [(transformers.DistilBertForQuestionAnswering,
+                                 dict(start_positions=start, end_positions=end)),
+                                (transformers.DistilBertForMaskedLM, dict(labels=mlm_labels))]:
+                model = cls(qa_config if "Question" in cls.__name__ else config).eval()
+                model.distilbert.load_state_dict(head.distilbert.state_dict())
+                with torch.no_grad():
+                    for n, p in model.named_parameters():
+                        if not n.startswith("distilbert.") and ("layer_norm" in n or n.endswith("bias")):
+                            p.add_(0.1 * torch.randn(p.shape, generator=gen))
+                names = [n for n, _ in model.named_parameters()]
+                assert "vocab_projector.weight" not in names, names  # tied: listed as the word embeddings
+                model.zero_grad()
+                out = model(input_ids=ids, attention_mask=mask, **kwargs)
+                out.loss.backward()
+                tensors = {"loss": out.loss.detach().reshape(1)}
+                for key in ["logits", "start_logits", "end_logits"]:
+                    if getattr(out, key, None) is not None:
+                        tensors["out." + key] = getattr(out, key).detach().contiguous()
+                for n, p in model.named_parameters():
+                    if not n.startswith("distilbert."):
+                        tensors["param." + n] = p.detach().contiguous().clone()
+                tensors.update(gradients(model))
+                save_file(tensors, os.path.join(d, cls.__name__ + ".safetensors"))
 
         with open(os.path.join(d, "inputs.json"), "w") as f:
             json.dump(inputs, f)

@@ -44,8 +44,8 @@ struct DistilBertFixture {
 @Suite struct DistilBertParityTests {
     @Test func configReadsEveryField() throws {
         let config = try DistilBertFixture("tiny").config
-        #expect(config.vocabSize == 99 && config.dim == 16 && config.nLayers == 2 && config.nHeads == 4)
-        #expect(config.hiddenDim == 37 && config.maxPositionEmbeddings == 24 && config.activation == .gelu)
+        #expect(config.vocabSize == 99 && config.dim == 12 && config.nLayers == 2 && config.nHeads == 3)
+        #expect(config.hiddenDim == 37 && config.maxPositionEmbeddings == 16 && config.activation == .gelu)
         #expect(config.numLabels == 3 && config.padTokenId == 0 && !config.sinusoidalPosEmbds)
         #expect(try DistilBertFixture("sinusoidal").config.sinusoidalPosEmbds)
         #expect(try DistilBertFixture("sinusoidal").config.activation == .relu)
@@ -112,5 +112,109 @@ struct DistilBertFixture {
         expectClose(out.loss!, file["loss"]!.reshape([]), "loss")
         out.loss!.backward()
         expectGradients(model, file)
+    }
+
+    /// A head model with the tiny case's encoder and the class file's `param.*` head weights,
+    /// loaded strictly (no missing or unexpected key), in eval mode.
+    func loadedHead<M: Module>(_ model: M, _ fx: DistilBertFixture, _ file: [String: Tensor]) throws -> M {
+        var tensors = fx.weights.filter { $0.key.hasPrefix("distilbert.") }
+        for (k, v) in file where k.hasPrefix("param.") { tensors[String(k.dropFirst(6))] = v }
+        try DistilBertCheckpoint.load(tensors, into: model)
+        model.eval()
+        return model
+    }
+
+    @Test func questionAnsweringForwardAndGradients() throws {
+        let fx = try DistilBertFixture("tiny")
+        let file = try fx.file("DistilBertForQuestionAnswering")
+        var rng = RandomGenerator(seed: 5)
+        let model = try loadedHead(DistilBertForQuestionAnswering(config: fx.config, generator: &rng), fx, file)
+        let out = try model(try fx.input(), startPositions: fx.ints("start_positions"),
+                            endPositions: fx.ints("end_positions"))
+        expectClose(out.startLogits, file["out.start_logits"]!, "start logits")
+        expectClose(out.endLogits, file["out.end_logits"]!, "end logits")
+        expectClose(out.loss!, file["loss"]!.reshape([]), "QA loss")
+        out.loss!.backward()
+        expectGradients(model, file)
+    }
+
+    @Test func maskedLMForwardAndGradients() throws {
+        let fx = try DistilBertFixture("tiny")
+        let file = try fx.file("DistilBertForMaskedLM")
+        var rng = RandomGenerator(seed: 6)
+        let model = try loadedHead(DistilBertForMaskedLM(config: fx.config, generator: &rng), fx, file)
+        #expect(model.vocabProjector.weight === model.distilbert.embeddings.wordEmbeddings.weight)
+        let out = try model(try fx.input(), labels: fx.ints("mlm_labels"))
+        expectClose(out.logits, file["out.logits"]!, "MLM logits")
+        expectClose(out.loss!, file["loss"]!.reshape([]), "MLM loss")
+        out.loss!.backward()
+        // The tied weight's gradient sums the embedding lookup's and the projector's.
+        expectGradients(model, file)
+        // A checkpoint that also stores the tied projector weight loads as cleanly.
+        var tensors = fx.weights.filter { $0.key.hasPrefix("distilbert.") }
+        for (k, v) in file where k.hasPrefix("param.") { tensors[String(k.dropFirst(6))] = v }
+        tensors["vocab_projector.weight"] = tensors["distilbert.embeddings.word_embeddings.weight"]
+        #expect(try DistilBertCheckpoint.load(tensors, into: model).isClean)
+    }
+}
+
+/// DistilBertConfig rejects bad config.json values with a typed error naming the file and field.
+@Suite struct DistilBertConfigTests {
+    func problem(_ json: String) -> String? {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("distilbert-config-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try! Data(json.utf8).write(to: url)
+        do {
+            _ = try DistilBertConfig(contentsOf: url)
+            return nil
+        } catch let error as BertError {
+            guard case .malformedFile(let path, let reason) = error, path == url.path else { return "\(error)" }
+            return reason
+        } catch {
+            return "untyped \(error)"
+        }
+    }
+
+    @Test func defaultsAreDistilBertBase() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("distilbert-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("{}".utf8).write(to: url)
+        let c = try DistilBertConfig(contentsOf: url)
+        #expect(c == DistilBertConfig())
+        #expect(c.dim == 768 && c.nLayers == 6 && c.nHeads == 12 && c.hiddenDim == 3072 && c.numLabels == 2)
+        #expect(c.seqClassifDropout == 0.2 && c.qaDropout == 0.1 && c.dropout == 0.1 && c.activation == .gelu)
+    }
+
+    @Test(arguments: [
+        (#"{"dim": 10, "n_heads": 4}"#, "dim 10 is not a multiple of n_heads 4"),
+        (#"{"vocab_size": 0}"#, "vocab_size must be an integer in 1..."),
+        (#"{"n_layers": -1}"#, "n_layers must be an integer in 0..."),
+        (#"{"hidden_dim": 100000000}"#, "hidden_dim must be an integer in 1..."),
+        (#"{"dropout": 1.5}"#, "dropout must be in [0, 1), got 1.5"),
+        (#"{"seq_classif_dropout": -0.1}"#, "seq_classif_dropout must be in [0, 1)"),
+        (#"{"attention_dropout": 1}"#, "attention_dropout must be in [0, 1)"),
+        (#"{"pad_token_id": 99, "vocab_size": 99}"#, "pad_token_id 99 is outside the vocabulary"),
+        (#"{"activation": "bogus"}"#, "activation \"bogus\" is not supported"),
+        (#"{"sinusoidal_pos_embds": "yes"}"#, "sinusoidal_pos_embds must be true or false"),
+        (#"{"n_heads": "four"}"#, "n_heads must be an integer"),
+        (#"{"num_labels": -3}"#, "num_labels must be an integer in 0..."),
+        (#"{"id2label": {"0": "a", "2": "b"}}"#, "id2label keys must be 0..<2"),
+        (#"{"problem_type": "ranking"}"#, "problem_type \"ranking\" is not supported"),
+        (#"{"dim": 12,"#, "not valid JSON"),
+    ])
+    func badValuesAreTypedErrors(_ json: String, _ expected: String) {
+        let reason = problem(json)
+        #expect(reason?.contains(expected) == true, "\(json): \(reason ?? "accepted")")
+    }
+
+    @Test func labelsFromId2labelOrNumLabels() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("distilbert-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(#"{"id2label": {"0": "neg", "1": "neu", "2": "pos"}}"#.utf8).write(to: url)
+        #expect(try DistilBertConfig(contentsOf: url).id2label == [0: "neg", 1: "neu", 2: "pos"])
+        try Data(#"{"num_labels": 5}"#.utf8).write(to: url)
+        #expect(try DistilBertConfig(contentsOf: url).numLabels == 5)
+        #expect(throws: BertError.self) { try DistilBertConfig(contentsOf: url.appendingPathExtension("absent")) }
     }
 }

@@ -5,7 +5,9 @@ import TensorCore
 ///
 /// A `DistilBertModel` accepts keys with or without the `distilbert.` prefix (a bare-model
 /// checkpoint or a head checkpoint's encoder); a head model takes the keys as they are
-/// (`distilbert.*`, `pre_classifier.*`, `classifier.*`). The `position_ids` buffer is ignored.
+/// (`distilbert.*`, `pre_classifier.*`, `classifier.*`). The `position_ids` buffer is ignored,
+/// and so is `vocab_projector.weight` for ``DistilBertForMaskedLM``, whose projector is tied to
+/// the word embeddings.
 /// The rules of ``BertCheckpoint/load(_:into:strict:)`` apply: strict loading (the default)
 /// throws `BertError.checkpointMismatch` before touching the model if anything is missing,
 /// unexpected or of the wrong shape.
@@ -24,7 +26,8 @@ public enum DistilBertCheckpoint {
     {
         let names = Set(model.namedParameters().map(\.0))
         var renamed: [String: Tensor] = [:]
-        for (key, value) in tensors {
+        let tiedProjector = model is DistilBertForMaskedLM
+        for (key, value) in tensors where !(tiedProjector && key == "vocab_projector.weight") {
             var k = key
             if !names.contains(k) {
                 if names.contains(prefix + k) {

@@ -102,7 +102,11 @@ public struct DistilBertConfig: Decodable, Equatable, Sendable {
         dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? d.dropout
         attentionDropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout) ?? d.attentionDropout
         if let name = try c.decodeIfPresent(String.self, forKey: .activation) {
-            activation = try Activation(name: name)
+            guard let a = Activation(rawValue: name) else {
+                throw BertError.invalidConfig("activation \"\(name)\" is not supported (expected one of: "
+                    + Activation.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            activation = a
         } else {
             activation = d.activation
         }
