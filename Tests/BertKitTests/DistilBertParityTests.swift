@@ -81,6 +81,9 @@ struct DistilBertFixture {
         let sinusoidal = try DistilBertFixture("sinusoidal")
         let model = DistilBertModel(config: sinusoidal.config, initialization: .zeros, generator: &rng)
         #expect(try DistilBertCheckpoint.load(sinusoidal.weights, into: model).isClean)
+        // The parameter count is the checkpoint's; the config's memory bound covers the largest head.
+        #expect(model.parameterCount == sinusoidal.weights.values.reduce(0) { $0 + $1.count })
+        #expect(sinusoidal.config.parameterCount! >= head.parameterCount)
         // The bare encoder's keys, prefixed, load into the head's encoder too.
         let prefixed = Dictionary(uniqueKeysWithValues: sinusoidal.weights.map { ("distilbert." + $0, $1) })
         #expect(try DistilBertCheckpoint.load(prefixed, into: model).isClean)
@@ -202,6 +205,7 @@ struct DistilBertFixture {
         (#"{"id2label": {"0": "a", "2": "b"}}"#, "id2label keys must be 0..<2"),
         (#"{"problem_type": "ranking"}"#, "problem_type \"ranking\" is not supported"),
         (#"{"dim": 12,"#, "not valid JSON"),
+        (#"{"dim": 65536, "n_heads": 1, "n_layers": 1024, "hidden_dim": 262144}"#, "more than this machine's"),
     ])
     func badValuesAreTypedErrors(_ json: String, _ expected: String) {
         let reason = problem(json)

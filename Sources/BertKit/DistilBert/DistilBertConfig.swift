@@ -174,11 +174,28 @@ public struct DistilBertConfig: Decodable, Equatable, Sendable {
         if !(initializerRange >= 0) || !initializerRange.isFinite {
             throw BertError.invalidConfig("initializer_range must be a finite number ≥ 0, got \(initializerRange)")
         }
-        // Tables of the embeddings must fit in memory before anything is allocated.
-        let (words, overflow) = vocabSize.multipliedReportingOverflow(by: dim)
-        if overflow || words > 1 << 32 {
-            throw BertError.invalidConfig("vocab_size × dim = \(vocabSize) × \(dim) is too large")
+        // The weights must fit in memory before anything is allocated (as BertConfig checks).
+        let memory = ProcessInfo.processInfo.physicalMemory
+        let described = "vocab_size \(vocabSize), dim \(dim), n_layers \(nLayers), hidden_dim \(hiddenDim), "
+            + "max_position_embeddings \(maxPositionEmbeddings)"
+        guard let parameters = parameterCount, let bytes = (Checked(parameters) * MemoryLayout<Float>.stride).value else {
+            throw BertError.invalidConfig("the model's parameter count overflows (\(described))")
         }
+        if UInt64(bytes) > memory {
+            throw BertError.invalidConfig("the model needs \(BertConfig.formatBytes(UInt64(bytes))) for its weights "
+                + "(\(parameters) parameters), more than this machine's \(BertConfig.formatBytes(memory)) of memory (\(described))")
+        }
+    }
+
+    /// Parameters of the encoder with the largest head (masked LM or classifier), an upper bound
+    /// for every DistilBERT class, or nil when the count does not fit in an `Int`.
+    public var parameterCount: Int? {
+        let h = Checked(dim), i = Checked(hiddenDim)
+        let embeddings = Checked(vocabSize + maxPositionEmbeddings) * h + h * 2
+        let block = (h * h + h) * 4 + h * 2 + (h * i) * 2 + i + h + h * 2
+        let masked = h * h + h + h * 2 + Checked(vocabSize)
+        let classifier = h * h + h + h * numLabels + Checked(numLabels)
+        return (embeddings + block * nLayers + masked + classifier).value
     }
 
     /// Reads an HF `config.json`; errors name the file and the problem (the field, for a value
