@@ -6,7 +6,7 @@ import TensorCore
 /// One case directory written by Scripts/make_distilbert_fixtures.py (Fixtures/distilbert/<case>).
 struct DistilBertFixture {
     let dir: URL
-    let config: DistilBertConfig
+    var config: DistilBertConfig
     let weights: [String: Tensor]
     let json: [String: Any]
 
@@ -101,6 +101,23 @@ struct DistilBertFixture {
         expectClose(model.embeddings.positionEmbeddings.weight.value, fx.weights["embeddings.position_embeddings.weight"]!,
                     atol: 1e-6, "sinusoidal position table")
         #expect(model.embeddings.positionEmbeddings.weight.requiresGrad)
+    }
+
+    @Test func dropoutActsOnlyInTrainingMode() throws {
+        var fx = try DistilBertFixture("tiny")
+        fx.config.dropout = 0.3
+        fx.config.attentionDropout = 0.3
+        fx.config.seqClassifDropout = 0.3
+        var rng = RandomGenerator(seed: 7)
+        let model = DistilBertForSequenceClassification(config: fx.config, generator: &rng)
+        try DistilBertCheckpoint.load(fx.weights, into: model)
+        let input = try fx.input()
+        model.train()
+        let (a, b) = withNoGrad { (try! model(input).logits, try! model(input).logits) }  // [B, C]
+        #expect(a.toArray() != b.toArray(), "training mode draws fresh dropout masks")
+        model.eval()
+        let want = try fx.file("DistilBertForSequenceClassification")["out.logits"]!
+        expectClose(withNoGrad { try! model(input).logits }, want, "eval logits ignore dropout")
     }
 
     @Test func sequenceClassificationForwardAndGradients() throws {
