@@ -1,0 +1,34 @@
+import TensorCore
+
+/// One DistilBERT batch (no token types), validated against a config before any tensor work.
+///
+/// `attentionMask` is 1 for real tokens and 0 for padding, as in Hugging Face; positions are 0..<T.
+/// ```swift
+/// let input = try DistilBertInput(inputIds: IntTensor(ids, shape: [2, 8]),
+///                                 attentionMask: IntTensor(mask, shape: [2, 8]), config: config)
+/// ```
+public struct DistilBertInput: Sendable {
+    /// The validated ids and mask, as a BERT batch with zero token types (which DistilBERT ignores).
+    public let batch: BertInput
+
+    public var inputIds: IntTensor { batch.inputIds }
+    public var attentionMask: IntTensor { batch.attentionMask }
+    public var batchSize: Int { batch.batchSize }
+    public var sequenceLength: Int { batch.sequenceLength }
+
+    /// Validates shapes and ranges; throws `BertError.invalidInput` naming the problem.
+    public init(inputIds: IntTensor, attentionMask: IntTensor? = nil, config: DistilBertConfig) throws {
+        // BertInput checks ids against the vocabulary, the length against the position table and
+        // the mask's shape and values: the same rules.
+        let limits = BertConfig(vocabSize: config.vocabSize, hiddenSize: config.dim, numHiddenLayers: 0,
+                                numAttentionHeads: config.nHeads, intermediateSize: config.hiddenDim,
+                                maxPositionEmbeddings: config.maxPositionEmbeddings, padTokenId: config.padTokenId)
+        batch = try BertInput(inputIds: inputIds, attentionMask: attentionMask, config: limits)
+    }
+
+    /// The additive attention bias: 0 where attended, −Float.greatestFiniteMagnitude where masked,
+    /// [B, 1, 1, T] (as ``BertInput/extendedAttentionMask(causal:)``).
+    public func extendedAttentionMask() -> Tensor {
+        batch.extendedAttentionMask()  // [B, 1, 1, T]
+    }
+}

@@ -1,0 +1,35 @@
+import TensorCore
+
+/// The stack of `DistilBertTransformerBlock`s. Names `layer.{i}.*`.
+///
+/// Reference: `Transformer` in transformers v5.23.0, [modeling_distilbert.py#L261](https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/distilbert/modeling_distilbert.py#L261).
+public final class DistilBertTransformer: Module {
+    public let layer: [DistilBertTransformerBlock]
+
+    public init(config: DistilBertConfig, generator: inout RandomGenerator) {
+        var layers: [DistilBertTransformerBlock] = []
+        for _ in 0..<config.nLayers { layers.append(DistilBertTransformerBlock(config: config, generator: &generator)) }
+        layer = layers
+    }
+
+    public var children: [ModuleChild] {
+        [.init("layer", layer)]
+    }
+
+    /// - Returns: the last hidden state [B, T, H], and when asked every block's output and
+    ///   attention probabilities.
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepHiddenStates: Bool, keepAttentions: Bool)
+        -> (last: Tensor, hiddenStates: [Tensor], attentions: [Tensor])
+    {
+        var h = hidden
+        var states: [Tensor] = []
+        var attentions: [Tensor] = []
+        for l in layer {
+            let (out, p) = l(h, mask: mask, keepProbabilities: keepAttentions)  // [B, T, H], [B, A, T, T]
+            h = out
+            if keepHiddenStates { states.append(h) }
+            if let p { attentions.append(p) }
+        }
+        return (h, states, attentions)
+    }
+}
