@@ -50,9 +50,14 @@ void ck_attention_backward(const ck_attention_problem *p, int64_t begin, int64_t
 void ck_small_gemm(int64_t m, int64_t n, int64_t k, float alpha,
                    const float *a, int64_t ars, int64_t acs,
                    const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
-/// The same product through the portable loops used on CPUs without AVX-512 (for tests).
+/// The same product through the portable loops used on CPUs without AVX2 + FMA (for tests).
 void ck_small_gemm_portable(int64_t m, int64_t n, int64_t k, float alpha,
                             const float *a, int64_t ars, int64_t acs,
                             const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
+/// The same product through the AVX2 + FMA tiles (for tests): returns 1, or 0 without computing
+/// anything when this CPU lacks AVX2 or FMA.
+int ck_small_gemm_avx2(int64_t m, int64_t n, int64_t k, float alpha,
+                       const float *a, int64_t ars, int64_t acs,
+                       const float *b, int64_t ldb, float beta, float *c, int64_t ldc);
 
 #endif
