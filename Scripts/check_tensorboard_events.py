@@ -1,10 +1,11 @@
-"""Checks the TensorBoard event files of a `bert pretrain` output directory with TensorBoard's
-own reader: every train/eval record of metrics.jsonl must be there as a scalar at its step
-(values equal to float32 rounding, the precision of TensorBoard's simple_value), and nothing
-else. Exits 0 when they agree, 1 when not; skips (exit 0, saying so) when tensorboard is not
+"""Checks the TensorBoard event files of a `bert pretrain` or `bert finetune` output directory with
+TensorBoard's own reader: every train/eval record of metrics.jsonl must be there as a scalar at
+its step (values equal to float32 rounding, the precision of TensorBoard's simple_value), and
+nothing else. A fine-tuning run (its train records have `examples_per_s`) logs loss, lr,
+grad_norm and examples_per_s as train/<name>, and every eval_<metric> as eval/<metric>. Exits 0 when they agree, 1 when not; skips (exit 0, saying so) when tensorboard is not
 installed — it is optional: pip install tensorboard==2.21.0 (pinned in Scripts/requirements.txt).
 
-    .build/release/bert pretrain ... --output run
+    .build/release/bert pretrain ... --output run      (or: bert finetune classify ... --output run)
     python3 Scripts/check_tensorboard_events.py run
 """
 import json
@@ -15,6 +16,7 @@ import sys
 TRAIN = {"loss": "train/loss", "mlm_loss": "train/mlm_loss", "nsp_loss": "train/nsp_loss",
          "mlm_accuracy": "train/mlm_accuracy", "nsp_accuracy": "train/nsp_accuracy", "lr": "train/lr",
          "grad_norm": "train/grad_norm", "seq_per_s": "train/seq_per_s"}
+FINETUNE_TRAIN = {k: f"train/{k}" for k in ("loss", "lr", "grad_norm", "examples_per_s")}
 EVAL = {"eval_mlm_loss": "eval/mlm_loss", "eval_perplexity": "eval/perplexity",
         "eval_mlm_accuracy": "eval/mlm_accuracy", "eval_nsp_loss": "eval/nsp_loss",
         "eval_nsp_accuracy": "eval/nsp_accuracy"}
@@ -34,7 +36,15 @@ def main() -> int:
     with open(os.path.join(run, "metrics.jsonl")) as f:
         for line in f:
             record = json.loads(line)
-            names = TRAIN if record.get("kind") == "train" else EVAL if record.get("kind") == "eval" else {}
+            kind = record.get("kind")
+            if kind == "train":
+                names = FINETUNE_TRAIN if "examples_per_s" in record else TRAIN
+            elif kind == "eval" and "eval_perplexity" in record:
+                names = EVAL
+            elif kind == "eval":
+                names = {k: "eval/" + k[len("eval_"):] for k in record if k.startswith("eval_")}
+            else:
+                names = {}
             for key, tag in names.items():
                 value = record.get(key)
                 if value is not None and math.isfinite(value):

@@ -17,7 +17,8 @@ struct ClassifyCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Fine-tuned HF model directory (BertForSequenceClassification).") var model: String
+    @Option(help: "Fine-tuned HF model directory (BertForSequenceClassification or DistilBertForSequenceClassification).")
+    var model: String
     @Option(help: "Second text of a pair, for every text.") var pair: String?
     @Option(help: "Maximum tokens per text, special tokens included.") var maxLength = 512
     @Argument(help: "Texts to classify.") var texts: [String]
@@ -45,15 +46,14 @@ struct LoadedClassifier {
     let labels: [String]?
 
     init(_ path: String, maxLength: Int) throws {
-        let directory = try BertModelDirectory(URL(fileURLWithPath: path))
-        let loaded = try directory.load(BertForSequenceClassification.self)
+        let source = try ClassifierSource(path)
+        let loaded = try source.load()
         if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
-        let config = directory.config
-        let regression = config.problemType == .regression || config.numLabels == 1
-        let names = (0..<config.numLabels).map { config.id2label[$0] ?? "LABEL_\($0)" }
-        task = try SequenceClassificationTask(model: loaded.model, tokenizer: try directory.loadTokenizer(),
+        let regression = source.problemType == .regression || source.numLabels == 1
+        let names = (0..<source.numLabels).map { source.id2label[$0] ?? "LABEL_\($0)" }
+        task = try SequenceClassificationTask(model: loaded.model, tokenizer: try source.tokenizer(),
                                               scheme: regression ? .regression : .classes(names), train: nil, eval: nil,
-                                              maxLength: min(maxLength, config.maxPositionEmbeddings))
+                                              maxLength: min(maxLength, source.maxPositions))
         labels = regression ? nil : names
     }
 }

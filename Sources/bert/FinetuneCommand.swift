@@ -23,8 +23,9 @@ struct FinetuneClassifyCommand: ParsableCommand {
             such as sentence1/sentence2, question/sentence, premise/hypothesis. Labels come from the data \
             (sorted) unless the model's config.json names them (id2label); numbers with a fraction mean \
             regression. Metrics: accuracy, F1, Matthews (classes); Pearson, Spearman (regression). The \
-            written OUTPUT/model has id2label/label2id and loads in transformers as \
-            BertForSequenceClassification.
+            model is BERT, or DistilBERT when config.json says "model_type": "distilbert". The written \
+            OUTPUT/model has id2label/label2id and loads in transformers as BertForSequenceClassification \
+            (DistilBertForSequenceClassification).
             Example: bert finetune classify --model all-MiniLM-L6-v2 --train sst2/train.tsv --eval sst2/dev.tsv \
             --output sst2-run --epochs 1 --batch-size 32 --max-length 64 --warmup-ratio 0.1 --weight-decay 0.01
             """
@@ -38,7 +39,8 @@ struct FinetuneClassifyCommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting { try DistributedLaunch.run { mpi in
-            let (directory, tokenizer) = try options.directory()
+            let source = try ClassifierSource(options.model)
+            let tokenizer = try source.tokenizer()
             let read = { (path: String) in
                 try ClassificationFile(url: URL(fileURLWithPath: path), textColumn: textColumn, pairColumn: pairColumn,
                                        labelColumn: labelColumn)
@@ -46,14 +48,13 @@ struct FinetuneClassifyCommand: ParsableCommand {
             var train = try read(options.train)
             if let n = options.trainLimit { train = train.prefix(n) }
             let eval = try options.eval.map(read)
-            let scheme = try LabelScheme(training: train.examples, file: train.url.path, config: directory.config)
-            let loaded = try directory.load(BertForSequenceClassification.self, numLabels: scheme.count, seed: options.seed) {
-                scheme.apply(to: &$0)
-            }
+            let scheme = try LabelScheme(training: train.examples, file: train.url.path, id2label: source.id2label,
+                                         numLabels: source.numLabels, problemType: source.problemType)
+            let loaded = try source.load(numLabels: scheme.count, seed: options.seed, scheme: scheme)
             if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             let task = try SequenceClassificationTask(model: loaded.model, tokenizer: tokenizer, scheme: scheme, train: train,
-                                                      eval: eval, maxLength: options.maxLength(for: directory.config))
-            task.tokenizerSource = directory.url
+                                                      eval: eval, maxLength: options.maxLength(forPositions: source.maxPositions))
+            task.tokenizerSource = source.url
             let run = try options.run(task: task, mpi: mpi)
             let result = try run.train()
             var summary = "model written to \(run.output.appendingPathComponent("model").path)"

@@ -55,11 +55,14 @@ struct FinetuneOptions: ParsableArguments {
     }
 
     /// `--max-length`, lowered (with a warning) to the model's `max_position_embeddings` as run_glue.py does.
-    func maxLength(for config: BertConfig) -> Int {
-        guard maxLength > config.maxPositionEmbeddings else { return maxLength }
+    func maxLength(for config: BertConfig) -> Int { maxLength(forPositions: config.maxPositionEmbeddings) }
+
+    /// `--max-length`, lowered (with a warning) to a position table of `positions` entries.
+    func maxLength(forPositions positions: Int) -> Int {
+        guard maxLength > positions else { return maxLength }
         FileHandle.standardError.write(Data(("warning: --max-length \(maxLength) exceeds the model's max_position_embeddings "
-            + "\(config.maxPositionEmbeddings); using \(config.maxPositionEmbeddings)\n").utf8))
-        return config.maxPositionEmbeddings
+            + "\(positions); using \(positions)\n").utf8))
+        return positions
     }
 
     /// Steps for `count` training examples.

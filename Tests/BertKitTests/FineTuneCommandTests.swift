@@ -25,6 +25,27 @@ import BertKit
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("eval_results.json"))) as! [String: Any]
         let accuracy = try #require(results["eval_accuracy"] as? Double)
         #expect(accuracy >= 0.95)
+        // TensorBoard holds the metrics.jsonl figures: train/* at every logged step, eval/* at every evaluation.
+        let events = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.hasPrefix("events.out.tfevents.") }
+        #expect(events.count == 1)
+        let scalars = try TensorBoardWriterTests.read(output.appendingPathComponent(events.first ?? "none")).scalars
+        var expected: [String: Float] = [:]
+        for line in try String(contentsOf: output.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n") {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let step = record["step"] as! Int
+            if record["kind"] as? String == "train" {
+                for key in ["loss", "lr", "grad_norm", "examples_per_s"] {
+                    expected["train/\(key)@\(step)"] = Float((record[key] as! NSNumber).doubleValue)
+                }
+            } else {
+                for (key, value) in record where key.hasPrefix("eval_") {
+                    expected["eval/\(key.dropFirst(5))@\(step)"] = Float((value as! NSNumber).doubleValue)
+                }
+            }
+        }
+        #expect(expected.keys.contains("eval/accuracy@96") && expected.keys.contains("train/loss@10"))
+        #expect(Dictionary(scalars.map { ("\($0.0)@\($0.1)", $0.2) }, uniquingKeysWith: { a, _ in a }) == expected)
+        #expect(scalars.count == expected.count)
         let model = output.appendingPathComponent("model").path
         #expect(FileManager.default.fileExists(atPath: model + "/vocab.txt"))
         let predictions = dir.appendingPathComponent("pred.tsv")

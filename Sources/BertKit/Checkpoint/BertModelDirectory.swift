@@ -70,16 +70,20 @@ public struct BertModelDirectory: Sendable {
     /// lowercasing, special tokens, truncation and padding), else `vocab.txt`, uncased unless
     /// `tokenizer_config.json` says `"do_lower_case": false`.
     /// - Throws: `TokenizationError` naming the file when it cannot be read or parsed.
-    public func loadTokenizer() throws -> BertTokenizer {
+    public func loadTokenizer() throws -> BertTokenizer { try Self.loadTokenizer(in: url) }
+
+    /// The tokenizer of the model directory `url` (the rules of ``loadTokenizer()``), for model
+    /// directories of other architectures with a BERT WordPiece tokenizer (DistilBERT).
+    public static func loadTokenizer(in url: URL) throws -> BertTokenizer {
         let json = url.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: json.path) {
             return try BertTokenizer(tokenizerFile: json)
         }
-        return try BertTokenizer(vocabularyFile: url.appendingPathComponent("vocab.txt"), lowercase: lowercase)
+        return try BertTokenizer(vocabularyFile: url.appendingPathComponent("vocab.txt"), lowercase: lowercase(in: url))
     }
 
     /// `do_lower_case` from tokenizer_config.json (true when absent).
-    var lowercase: Bool {
+    static func lowercase(in url: URL) -> Bool {
         let config = url.appendingPathComponent("tokenizer_config.json")
         guard let data = try? InputFile.read(config),   // a FIFO or device is skipped, not read
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -18,7 +18,7 @@ extension BertForMultipleChoice: BertPretrainedModel {}
 /// A model loaded from a checkpoint that may lack some of its weights (a task head on a
 /// pretrained encoder): the model, what the load matched, and which weights were newly
 /// initialised.
-public struct LoadedBertModel<Model: BertPretrainedModel>: @unchecked Sendable {
+public struct LoadedBertModel<Model: Module>: @unchecked Sendable {
     /// The model, in evaluation mode (call `train()` before fine-tuning).
     public let model: Model
     /// What the checkpoint provided, lacked (initialised anew) and had in excess (not used).

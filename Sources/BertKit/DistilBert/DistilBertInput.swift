@@ -1,4 +1,5 @@
 import TensorCore
+import Tokenization
 
 /// One DistilBERT batch (no token types), validated against a config before any tensor work.
 ///
@@ -20,15 +21,30 @@ public struct DistilBertInput: Sendable {
     public init(inputIds: IntTensor, attentionMask: IntTensor? = nil, config: DistilBertConfig) throws {
         // BertInput checks ids against the vocabulary, the length against the position table and
         // the mask's shape and values: the same rules.
-        let limits = BertConfig(vocabSize: config.vocabSize, hiddenSize: config.dim, numHiddenLayers: 0,
-                                numAttentionHeads: config.nHeads, intermediateSize: config.hiddenDim,
-                                maxPositionEmbeddings: config.maxPositionEmbeddings, padTokenId: config.padTokenId)
-        batch = try BertInput(inputIds: inputIds, attentionMask: attentionMask, config: limits)
+        batch = try BertInput(inputIds: inputIds, attentionMask: attentionMask, config: config.inputLimits)
+    }
+
+    /// A batch of encodings padded on the right to the longest (or to `length`) with `padId`,
+    /// attention mask 0 there — ``BertInput/init(encodings:length:config:)``'s rules, without
+    /// token types.
+    public init(encodings: [Encoding], length: Int? = nil, padId: Int, config: DistilBertConfig) throws {
+        var limits = config.inputLimits
+        limits.padTokenId = padId
+        let padded = try BertInput(encodings: encodings, length: length, config: limits)
+        try self.init(inputIds: padded.inputIds, attentionMask: padded.attentionMask, config: config)
     }
 
     /// The additive attention bias: 0 where attended, −Float.greatestFiniteMagnitude where masked,
     /// [B, 1, 1, T] (as ``BertInput/extendedAttentionMask(causal:)``).
     public func extendedAttentionMask() -> Tensor {
         batch.extendedAttentionMask()  // [B, 1, 1, T]
+    }
+}
+
+extension DistilBertConfig {
+    /// The BERT config whose input rules (vocabulary, positions, padding) DistilBERT shares.
+    var inputLimits: BertConfig {
+        BertConfig(vocabSize: vocabSize, hiddenSize: dim, numHiddenLayers: 0, numAttentionHeads: nHeads,
+                   intermediateSize: hiddenDim, maxPositionEmbeddings: maxPositionEmbeddings, padTokenId: padTokenId)
     }
 }

@@ -77,9 +77,10 @@ public final class DistilBertModel: Module {
 /// HF `_init_weights` for DistilBERT: Linear and Embedding weights ~ normal(0, initializer_range),
 /// biases 0, LayerNorm weight 1 / bias 0, the padding row of the word embeddings zeroed; drawn in
 /// `namedParameters()` order. (The sinusoidal table, when asked for, is written afterwards.)
-func initializeDistilBertWeights(_ module: any Module, config: DistilBertConfig, generator: inout RandomGenerator) {
+func initializeDistilBertWeights(_ module: any Module, config: DistilBertConfig, generator: inout RandomGenerator,
+                                  only: Set<String>? = nil) {
     let std = Float(config.initializerRange)
-    for (name, p) in module.namedParameters() {
+    for (name, p) in module.namedParameters() where only?.contains(name) ?? true {
         let shape = p.value.shape
         if name.hasSuffix("LayerNorm.weight") || name.hasSuffix("layer_norm.weight") {
             p.value = Tensor.ones(shape)

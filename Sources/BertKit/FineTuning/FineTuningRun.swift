@@ -44,6 +44,10 @@ public final class FineTuningRun {
     public private(set) var cursor: DataCursor
     public var progress: ProgressLine
     public let metrics: MetricsLog
+    /// TensorBoard scalars in `output` (rank 0 only): `train/loss`, `train/lr`, `train/grad_norm`,
+    /// `train/examples_per_s` at every logged step and `eval/<metric>` at every evaluation — the
+    /// figures of `metrics.jsonl`, so `tensorboard --logdir output` shows the run.
+    public let board: TensorBoardWriter?
     /// Training examples per second of the optimizer steps alone (evaluation excluded).
     public private(set) var trainingExamplesPerSecond = 0.0
 
@@ -71,6 +75,7 @@ public final class FineTuningRun {
         cursor = DataCursor(count: task.trainCount, seed: settings.seed, shuffle: settings.shuffle)
         metrics = try MetricsLog(url: leader ? output.appendingPathComponent("metrics.jsonl") : URL(fileURLWithPath: "/dev/null"),
                                  truncateTo: leader ? 0 : nil)
+        board = leader ? try TensorBoardWriter(directory: output) : nil
     }
 
     /// The task's evaluation; under MPI each process computes the outputs of its contiguous
@@ -128,6 +133,9 @@ public final class FineTuningRun {
                     ("grad_norm", .double(result.gradientNorm)), ("examples_per_s", .double(perSecond)),
                     ("rss_mb", .double(ProcessMemory.residentMegabytes)),
                 ])
+                try board?.add(scalars: [("train/loss", result.loss), ("train/lr", result.learningRate),
+                                         ("train/grad_norm", result.gradientNorm), ("train/examples_per_s", perSecond)],
+                               step: step)
                 progress.update(step: step, body: String(format: "loss %.4f  lr %.2e  %.1f ex/s", result.loss,
                                                          result.learningRate, perSecond), secondsPerStep: smoothed!)
             }
@@ -136,6 +144,7 @@ public final class FineTuningRun {
             last = eval
             try metrics.append([("kind", .string("eval")), ("step", .int(step)), ("epoch", .double(cursor.epochsRead))]
                 + eval.metrics.map { ("eval_" + $0.name, MetricValue.double($0.value)) })
+            try board?.add(scalars: eval.metrics.map { ("eval/" + $0.name, $0.value) }, step: step)
             progress.message("eval at step \(step): \(eval.text)")
             let improved = best.map { eval.greaterIsBetter ? eval.score > $0.eval.score : eval.score < $0.eval.score } ?? true
             if improved {

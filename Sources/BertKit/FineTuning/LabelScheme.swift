@@ -35,25 +35,38 @@ public enum LabelScheme: Sendable, Equatable {
 
     /// Labels the model's config already carries, or nil when they are HF's defaults `LABEL_0…`.
     public static func namedLabels(_ config: BertConfig) -> [String]? {
-        let names = (0..<config.numLabels).map { config.id2label[$0] ?? "LABEL_\($0)" }
-        return names == (0..<config.numLabels).map { "LABEL_\($0)" } ? nil : names
+        namedLabels(id2label: config.id2label, count: config.numLabels)
+    }
+
+    /// Names `id2label` gives labels `0..<count`, or nil when they are HF's defaults `LABEL_0…`.
+    public static func namedLabels(id2label: [Int: String], count: Int) -> [String]? {
+        let names = (0..<count).map { id2label[$0] ?? "LABEL_\($0)" }
+        return names == (0..<count).map { "LABEL_\($0)" } ? nil : names
     }
 
     /// The scheme of `examples` (every one labelled) for a model with `config`.
     /// - Throws: ``FineTuningError`` naming `file` and the line of the first unlabelled example,
     ///   or of a label that is not in the model's `label2id`.
     public init(training examples: [ClassificationExample], file: String, config: BertConfig) throws {
+        try self.init(training: examples, file: file, id2label: config.id2label, numLabels: config.numLabels,
+                      problemType: config.problemType)
+    }
+
+    /// The scheme of `examples` for a model whose config has these labels and problem type
+    /// (any architecture: BERT, DistilBERT).
+    public init(training examples: [ClassificationExample], file: String, id2label: [Int: String], numLabels: Int,
+                problemType: ProblemType?) throws {
         var labels: [String] = []
         for e in examples {
             guard let l = e.label else { throw FineTuningError.badLine(file: file, line: e.line, reason: "no label") }
             labels.append(l)
         }
-        if config.problemType == .regression
+        if problemType == .regression
             || (labels.allSatisfy { Double($0) != nil } && labels.contains { Int($0) == nil }) {
             self = .regression
             return
         }
-        if let named = Self.namedLabels(config) {
+        if let named = Self.namedLabels(id2label: id2label, count: numLabels) {
             self = .classes(named)
             for e in examples { _ = try target(for: e, file: file) }
             return
@@ -104,6 +117,18 @@ public enum LabelScheme: Sendable, Equatable {
             config.numLabels = names.count
             config.id2label = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.offset, $0.element) })
             config.label2id = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+            config.problemType = .singleLabelClassification
+        case .regression:
+            config.numLabels = 1
+            config.problemType = .regression
+        }
+    }
+
+    /// The same for a DistilBERT config (which keeps `label2id` implied by `id2label`).
+    public func apply(to config: inout DistilBertConfig) {
+        switch self {
+        case let .classes(names):
+            config.id2label = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.offset, $0.element) })
             config.problemType = .singleLabelClassification
         case .regression:
             config.numLabels = 1

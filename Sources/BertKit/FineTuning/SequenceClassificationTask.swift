@@ -2,7 +2,8 @@ import Foundation
 import TensorCore
 import Tokenization
 
-/// Sentence (pair) classification or regression with `BertForSequenceClassification`: GLUE-style
+/// Sentence (pair) classification or regression with a ``SequenceClassifierModel``
+/// (`BertForSequenceClassification` or `DistilBertForSequenceClassification`): GLUE-style
 /// files tokenised once (`[CLS] A [SEP] B [SEP]`, longest-first truncation to `maxLength`),
 /// batches padded to their longest row, metrics accuracy / F1 / Matthews (classes) or Pearson /
 /// Spearman (regression).
@@ -13,7 +14,7 @@ import Tokenization
 /// let logits = try task.logits(try task.encode(["a gorgeous film"]))    // [1, C]
 /// ```
 public final class SequenceClassificationTask: FineTuningTask {
-    public let classifier: BertForSequenceClassification
+    public let classifier: any SequenceClassifierModel
     public let tokenizer: BertTokenizer
     public let scheme: LabelScheme
     public let maxLength: Int
@@ -30,14 +31,14 @@ public final class SequenceClassificationTask: FineTuningTask {
     public var trainCount: Int { trainEncodings.count }
 
     /// - Throws: ``FineTuningError`` naming file and line for a bad label; tokenizer errors.
-    public init(model: BertForSequenceClassification, tokenizer: BertTokenizer, scheme: LabelScheme,
+    public init(model: any SequenceClassifierModel, tokenizer: BertTokenizer, scheme: LabelScheme,
                 train: ClassificationFile?, eval: ClassificationFile?, maxLength: Int) throws {
         guard maxLength >= 3 else { throw TrainingError.invalidSetting("max length \(maxLength) is below 3") }
-        guard maxLength <= model.config.maxPositionEmbeddings else {
-            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        guard maxLength <= model.maxPositions else {
+            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.maxPositions)")
         }
-        guard model.config.numLabels == scheme.count else {
-            throw FineTuningError.modelMismatch("the classifier has \(model.config.numLabels) outputs, the labels need \(scheme.count)")
+        guard model.numLabels == scheme.count else {
+            throw FineTuningError.modelMismatch("the classifier has \(model.numLabels) outputs, the labels need \(scheme.count)")
         }
         classifier = model
         var t = tokenizer
@@ -46,7 +47,7 @@ public final class SequenceClassificationTask: FineTuningTask {
         self.tokenizer = t
         self.scheme = scheme
         self.maxLength = maxLength
-        padId = t.id(for: "[PAD]") ?? model.config.padTokenId
+        padId = t.id(for: "[PAD]") ?? model.padTokenId
         func load(_ file: ClassificationFile?) throws -> ([Encoding], [LabelScheme.Target]) {
             guard let file else { return ([], []) }
             let targets = try file.examples.map { try scheme.target(for: $0, file: file.url.path) }
@@ -77,8 +78,8 @@ public final class SequenceClassificationTask: FineTuningTask {
     }
 
     public func trainingLoss(_ indices: [Int]) throws -> Tensor {
-        let input = try EncodingCollation.input(indices.map { trainEncodings[$0] }, padId: padId, config: classifier.config)
-        return try classifier(input, labels: labels(indices.map { trainTargets[$0] })).loss!
+        return try classifier.classify(indices.map { trainEncodings[$0] }, padId: padId,
+                                       labels: labels(indices.map { trainTargets[$0] })).loss!
     }
 
     /// Logits [N, C] of `encodings`, in evaluation mode without a graph, `evalBatchSize` at a time.
@@ -88,7 +89,7 @@ public final class SequenceClassificationTask: FineTuningTask {
         try withNoGrad {
             for start in stride(from: 0, to: encodings.count, by: evalBatchSize) {
                 let chunk = Array(encodings[start..<min(start + evalBatchSize, encodings.count)])
-                let out = try classifier(try EncodingCollation.input(chunk, padId: padId, config: classifier.config))
+                let out = try classifier.classify(chunk, padId: padId, labels: nil)  // logits [N, C]
                 let c = out.logits.shape[1], values = out.logits.toArray()
                 for r in 0..<chunk.count { rows.append(Array(values[(r * c)..<((r + 1) * c)])) }
             }
@@ -143,9 +144,7 @@ public final class SequenceClassificationTask: FineTuningTask {
 
     /// Writes config.json (with `id2label`/`label2id`), model.safetensors and the tokenizer files.
     public func save(to directory: URL) throws {
-        var config = classifier.config
-        scheme.apply(to: &config)
-        try BertCheckpoint.save(classifier, config: config, architecture: "BertForSequenceClassification", to: directory)
+        try classifier.save(to: directory, labels: scheme)
         if let tokenizerSource { try TokenizerFiles.copy(from: tokenizerSource, to: directory) }
     }
 }
