@@ -1,8 +1,25 @@
 import Testing
 import TensorCore
 
-/// embedding, indexSelect, gather, concat / stack / split, where, maskedFill.
+/// embedding, indexSelect, placeRows, gather, concat / stack / split, where, maskedFill.
 @Suite struct IndexingOpTests {
+    /// placeRows puts row j at row indices[j], zeros elsewhere; indexSelect with the same indices
+    /// undoes it; the gradient is the gathered rows (finite differences agree).
+    @Test func placeRowsInvertsIndexSelect() {
+        let x = KernelCheck.uniform([3, 4])
+        let rows = IntTensor([4, 0, 2], shape: [3])
+        let placed = x.placeRows(at: rows, rows: 6)
+        #expect(placed.shape == [6, 4])
+        let v = placed.toArray(), xv = x.toArray()
+        for (j, r) in rows.values.enumerated() { #expect(Array(v[(r * 4)..<(r * 4 + 4)]) == Array(xv[(j * 4)..<(j * 4 + 4)])) }
+        for r in [1, 3, 5] { #expect(v[(r * 4)..<(r * 4 + 4)].allSatisfy { $0 == 0 }) }
+        #expect(placed.indexSelect(axis: 0, indices: rows).toArray() == xv)
+        KernelCheck.gradient("placeRows", inputs: [KernelCheck.uniform([3, 2, 2])]) { $0[0].placeRows(at: rows, rows: 5) }
+        KernelCheck.gradient("placeRows of a transposed input", inputs: [KernelCheck.transposedInput([3, 4])]) {
+            $0[0].placeRows(at: rows, rows: 7)
+        }
+    }
+
     @Test func embeddingLooksUpRowsAndScatterAddsGradients() {
         let table = KernelCheck.uniform([6, 3])
         let values = table.toArray()

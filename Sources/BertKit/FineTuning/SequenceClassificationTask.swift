@@ -41,6 +41,8 @@ public final class SequenceClassificationTask: FineTuningTask {
             throw FineTuningError.modelMismatch("the classifier has \(model.numLabels) outputs, the labels need \(scheme.count)")
         }
         classifier = model
+        // Only token 0 is read: the layers may skip padding (GLUE-style batches are mostly padding).
+        (model as? BertForSequenceClassification)?.bert.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = Truncation(maxLength: maxLength)
         t.padding = nil

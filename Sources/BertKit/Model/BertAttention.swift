@@ -18,10 +18,11 @@ public final class BertAttention: Module {
     }
 
     /// - Returns: attention output [B, T, H] and, when asked, probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
-        -> (output: Tensor, probabilities: Tensor?)
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false,
+                               packing: TokenPacking? = nil) -> (output: Tensor, probabilities: Tensor?)
     {
-        let (context, probabilities) = selfAttention(hidden, mask: mask, keepProbabilities: keepProbabilities)  // [B, T, H], [B, A, T, T]
-        return (output(context, residual: hidden), probabilities)  // [B, T, H]
+        let (context, probabilities) = selfAttention(hidden, mask: mask, keepProbabilities: keepProbabilities,
+                                                     packing: packing)  // [B, T, H] or [N, H], [B, A, T, T]
+        return (output(context, residual: hidden), probabilities)  // [B, T, H] or [N, H]
     }
 }

@@ -20,10 +20,10 @@ public final class BertLayer: Module {
     }
 
     /// - Returns: layer output [B, T, H] and, when asked, attention probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
-        -> (output: Tensor, probabilities: Tensor?)
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false,
+                               packing: TokenPacking? = nil) -> (output: Tensor, probabilities: Tensor?)
     {
-        let (a, p) = attention(hidden, mask: mask, keepProbabilities: keepProbabilities)  // [B, T, H]
-        return (output(intermediate(a), residual: a), p)  // [B, T, H]
+        let (a, p) = attention(hidden, mask: mask, keepProbabilities: keepProbabilities, packing: packing)  // [B, T, H] or [N, H]
+        return (output(intermediate(a), residual: a), p)  // [B, T, H] or [N, H]
     }
 }

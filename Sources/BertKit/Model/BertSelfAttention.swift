@@ -47,14 +47,18 @@ public final class BertSelfAttention: Module {
     }
 
     /// - Parameters:
-    ///   - hidden: [B, T, H]
+    ///   - hidden: [B, T, H], or [N, H] — the real tokens of `packing` (absolute positions only).
     ///   - mask: additive mask, [B, 1, 1, T] or [B, 1, T, T]
     ///   - keepProbabilities: also return the attention probabilities.
-    /// - Returns: context [B, T, H] and, when asked, attention probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
-        -> (context: Tensor, probabilities: Tensor?)
+    ///   - packing: the real positions when `hidden` holds only those (see ``TokenPacking``).
+    /// - Returns: context [B, T, H] ([N, H] with `packing`) and, when asked, attention
+    ///   probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false,
+                               packing: TokenPacking? = nil) -> (context: Tensor, probabilities: Tensor?)
     {
-        let (b, t) = (hidden.shape[0], hidden.shape[1])
+        check(packing == nil || distanceEmbedding == nil,
+              "BertSelfAttention: token packing needs absolute positions, got \(config.positionEmbeddingType)")
+        let (b, t) = packing.map { ($0.batch, $0.length) } ?? (hidden.shape[0], hidden.shape[1])
         let (a, d) = (config.numAttentionHeads, config.headDim)
         let scale = 1 / Float(d).squareRoot()
         let heads = { (x: Tensor) in x.reshape([b, t, a, d]).permute([0, 2, 1, 3]) }  // [B, T, H] → [B, A, T, d] view
@@ -62,7 +66,8 @@ public final class BertSelfAttention: Module {
         let qkv = profiled("attention.qkv", hidden) { x in
             let w = packed([query.weight, key.weight, value.weight])  // [3H, H]
             let bias = packed([query.bias!, key.bias!, value.bias!])  // [3H]
-            return Tensor.linear(x, weight: w, bias: bias)  // [B, T, 3H]
+            let y = Tensor.linear(x, weight: w, bias: bias)  // [B, T, 3H] or [N, 3H]
+            return packing.map { $0.unpack(y) } ?? y  // [B, T, 3H]
         }
         var probabilities: Tensor?
         let context = profiled("attention.scores+softmax+context", qkv) { x in
@@ -74,7 +79,7 @@ public final class BertSelfAttention: Module {
                     dropout: dropping ? dropout.probability : 0, seed: dropping ? dropout.generator.next() : 0,
                     keepProbabilities: keepProbabilities)  // [B, T, H], [B, A, T, T]
                 probabilities = p
-                return o
+                return packing.map { $0.pack(o) } ?? o  // [B, T, H] or [N, H]
             }
             let (q, k, v) = (heads(x.narrow(axis: 2, start: 0, length: a * d)),
                              heads(x.narrow(axis: 2, start: a * d, length: a * d)),
