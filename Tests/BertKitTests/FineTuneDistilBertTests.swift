@@ -61,7 +61,9 @@ import Tokenization
         let lines = c.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(lines.map { $0["label"] as? String } == ["good", "bad"])
         let printed = lines.flatMap { ($0["logits"] as! [Double]).map(Float.init) }
-        #expect(printed == logits.toArray(), "bert classify printed \(printed), the library computes \(logits.toArray())")
+        // (bert classify skips padding positions, the library call here does not: equal to rounding.)
+        #expect(printed.count == 4 && zip(printed, logits.toArray()).allSatisfy { abs($0 - $1) <= 1e-5 },
+                "bert classify printed \(printed), the library computes \(logits.toArray())")
 
         let predictions = dir.appendingPathComponent("pred.tsv")
         let p = try FineTuneCommandTests.run(["predict", "--model", model.path, "--input", dev.path, "--output", predictions.path,

@@ -72,4 +72,29 @@ import TensorCore
         #expect(packing.pack(x).toArray() == [0, 1, 2, 3, 6, 7])
         #expect(packing.unpack(packing.pack(x)).toArray() == [0, 1, 2, 3, 0, 0, 6, 7, 0, 0, 0, 0])
     }
+
+    /// The same for DistilBERT (the tiny parity config, dropout 0).
+    @Test func distilBertPackedEqualsPadded() throws {
+        let config = try DistilBertConfig(contentsOf: fixturesURL("distilbert/tiny/config.json"))
+        var results: [(logits: [Float], grads: [String: [Float]])] = []
+        let ids = IntTensor([2, 7, 9, 3, 0, 0, 2, 5, 6, 7, 8, 3], shape: [2, 6])
+        let mask = IntTensor([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1], shape: [2, 6])
+        for skip in [false, true] {
+            var rng = RandomGenerator(seed: 9)
+            let model = DistilBertForSequenceClassification(config: config, generator: &rng)
+            model.distilbert.skipsPaddingPositions = skip
+            model.train()
+            let input = try DistilBertInput(inputIds: ids, attentionMask: mask, config: config)
+            let out = try model(input, labels: .classes(IntTensor([1, 2], shape: [2])))
+            out.loss!.backward()
+            results.append((out.logits.toArray(),
+                            Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.0, $0.1.grad?.toArray() ?? []) })))
+        }
+        #expect(zip(results[0].logits, results[1].logits).allSatisfy { abs($0 - $1) <= 1e-5 })
+        for (name, a) in results[0].grads {
+            let b = results[1].grads[name]!
+            let scale = max(1e-3, a.map { abs($0) }.max() ?? 0)
+            #expect(!a.isEmpty && (zip(a, b).map { abs($0 - $1) }.max() ?? 0) <= 1e-4 * scale, "\(name)")
+        }
+    }
 }

@@ -28,6 +28,13 @@ public final class DistilBertModel: Module {
     public let config: DistilBertConfig
     public let embeddings: DistilBertEmbeddings
     public let transformer: DistilBertTransformer
+    /// When true, the blocks skip the padding positions of a padded batch (``TokenPacking``;
+    /// the rules of ``BertModel/skipsPaddingPositions``): real tokens as before, zeros at padding.
+    ///
+    /// ```swift
+    /// classifier.distilbert.skipsPaddingPositions = true
+    /// ```
+    public var skipsPaddingPositions = false
 
     /// Builds a model, by default randomly initialised as HF does (normal(0, initializer_range)
     /// weights, zero biases, padding row zeroed, LayerNorm 1/0, the sinusoidal position table
@@ -59,8 +66,14 @@ public final class DistilBertModel: Module {
                                outputAttentions: Bool = false) -> DistilBertModelOutput {
         let mask = input.extendedAttentionMask()  // [B, 1, 1, T]
         let h0 = embeddings(input)  // [B, T, H]
-        let (last, states, attentions) = transformer(h0, mask: mask, keepHiddenStates: outputHiddenStates,
-                                                     keepAttentions: outputAttentions)  // [B, T, H]
+        let packing = skipsPaddingPositions ? TokenPacking(attentionMask: input.attentionMask) : nil
+        var (last, states, attentions) = transformer(packing.map { $0.pack(h0) } ?? h0, mask: mask,
+                                                     keepHiddenStates: outputHiddenStates, keepAttentions: outputAttentions,
+                                                     packing: packing)  // [B, T, H] or [N, H]
+        if let packing {
+            last = packing.unpack(last)  // [B, T, H]
+            states = states.map { packing.unpack($0) }  // [B, T, H] each
+        }
         return DistilBertModelOutput(lastHiddenState: last, hiddenStates: outputHiddenStates ? [h0] + states : nil,
                                      attentions: outputAttentions ? attentions : nil)
     }

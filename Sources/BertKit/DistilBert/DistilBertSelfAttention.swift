@@ -36,20 +36,23 @@ public final class DistilBertSelfAttention: Module {
     }
 
     /// - Parameters:
-    ///   - hidden: [B, T, H]
+    ///   - hidden: [B, T, H], or [N, H] — the real tokens of `packing` (see ``TokenPacking``).
     ///   - mask: additive mask [B, 1, 1, T]
-    /// - Returns: out_lin(context) [B, T, H] and, when asked, probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
-        -> (output: Tensor, probabilities: Tensor?)
+    ///   - packing: the real positions when `hidden` holds only those.
+    /// - Returns: out_lin(context) [B, T, H] ([N, H] with `packing`) and, when asked,
+    ///   probabilities [B, A, T, T].
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false,
+                               packing: TokenPacking? = nil) -> (output: Tensor, probabilities: Tensor?)
     {
         let w = Tensor.concat([qLin.weight.value, kLin.weight.value, vLin.weight.value], axis: 0)  // [3H, H]
         let bias = Tensor.concat([qLin.bias!.value, kLin.bias!.value, vLin.bias!.value], axis: 0)  // [3H]
-        let qkv = Tensor.linear(hidden, weight: w, bias: bias)  // [B, T, 3H]
+        let projected = Tensor.linear(hidden, weight: w, bias: bias)  // [B, T, 3H] or [N, 3H]
+        let qkv = packing.map { $0.unpack(projected) } ?? projected  // [B, T, 3H]
         let dropping = dropout.isTraining && dropout.probability > 0
         let (context, p) = Tensor.scaledDotProductAttention(
             packed: qkv, heads: config.nHeads, mask: mask, scale: 1 / Float(config.headDim).squareRoot(),
             dropout: dropping ? dropout.probability : 0, seed: dropping ? dropout.generator.next() : 0,
             keepProbabilities: keepProbabilities)  // [B, T, H], [B, A, T, T]
-        return (outLin(context), p)  // [B, T, H]
+        return (outLin(packing.map { $0.pack(context) } ?? context), p)  // [B, T, H] or [N, H]
     }
 }

@@ -18,14 +18,14 @@ public final class DistilBertTransformer: Module {
 
     /// - Returns: the last hidden state [B, T, H], and when asked every block's output and
     ///   attention probabilities.
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepHiddenStates: Bool, keepAttentions: Bool)
-        -> (last: Tensor, hiddenStates: [Tensor], attentions: [Tensor])
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepHiddenStates: Bool, keepAttentions: Bool,
+                               packing: TokenPacking? = nil) -> (last: Tensor, hiddenStates: [Tensor], attentions: [Tensor])
     {
         var h = hidden
         var states: [Tensor] = []
         var attentions: [Tensor] = []
         for l in layer {
-            let (out, p) = l(h, mask: mask, keepProbabilities: keepAttentions)  // [B, T, H], [B, A, T, T]
+            let (out, p) = l(h, mask: mask, keepProbabilities: keepAttentions, packing: packing)  // [B, T, H] or [N, H], [B, A, T, T]
             h = out
             if keepHiddenStates { states.append(h) }
             if let p { attentions.append(p) }

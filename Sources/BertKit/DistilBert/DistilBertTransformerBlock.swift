@@ -23,10 +23,10 @@ public final class DistilBertTransformerBlock: Module {
     }
 
     /// - Returns: block output [B, T, H] and, when asked, attention probabilities [B, A, T, T].
-    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false)
-        -> (output: Tensor, probabilities: Tensor?)
+    public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepProbabilities: Bool = false,
+                               packing: TokenPacking? = nil) -> (output: Tensor, probabilities: Tensor?)
     {
-        let (a, p) = attention(hidden, mask: mask, keepProbabilities: keepProbabilities)  // [B, T, H]
+        let (a, p) = attention(hidden, mask: mask, keepProbabilities: keepProbabilities, packing: packing)  // [B, T, H] or [N, H]
         let h = saLayerNorm(a, residual: hidden)  // LayerNorm(attention + x) [B, T, H]
         return (outputLayerNorm(ffn(h), residual: h), p)  // LayerNorm(ffn(h) + h) [B, T, H]
     }
