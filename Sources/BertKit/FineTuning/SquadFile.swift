@@ -90,10 +90,10 @@ public struct SquadFile: Sendable {
         guard !data.isEmpty else { throw fail("is empty: expected a SQuAD JSON object with a \"data\" array") }
         let root: JSONValue
         do { root = try JSONParser.parse(Array(data)) } catch { throw fail("is not valid JSON: \(error.description)") }
-        guard case .object = root else { throw fail("the top level is a JSON \(root.typeName), expected an object with a \"data\" array") }
+        guard case .object = root else { throw fail("the top level is \(Self.kind(root)), expected an object with a \"data\" array") }
         var version: String?
         if let v = root["version"] {
-            guard case let .string(s) = v else { throw fail("version is a \(v.typeName), expected a string") }
+            guard case let .string(s) = v else { throw fail("version is \(Self.kind(v)), expected a string") }
             version = s
         }
         let articles = try Self.array(root, "data", at: "", fail)
@@ -101,11 +101,11 @@ public struct SquadFile: Sendable {
         var seen: [String: String] = [:]
         for (a, article) in articles.enumerated() {
             let articlePath = "data[\(a)]"
-            guard case .object = article else { throw fail("\(articlePath) is a \(article.typeName), expected an object") }
+            guard case .object = article else { throw fail("\(articlePath) is \(Self.kind(article)), expected an object") }
             let title = try Self.optionalString(article, "title", at: articlePath, fail) ?? ""
             for (p, paragraph) in try Self.array(article, "paragraphs", at: articlePath, fail).enumerated() {
                 let paragraphPath = "\(articlePath).paragraphs[\(p)]"
-                guard case .object = paragraph else { throw fail("\(paragraphPath) is a \(paragraph.typeName), expected an object") }
+                guard case .object = paragraph else { throw fail("\(paragraphPath) is \(Self.kind(paragraph)), expected an object") }
                 let context = try Self.string(paragraph, "context", at: paragraphPath, fail)
                 guard !context.unicodeScalars.allSatisfy(\.properties.isWhitespace) else {
                     throw fail("\(paragraphPath).context is empty")
@@ -113,7 +113,7 @@ public struct SquadFile: Sendable {
                 let contextLength = context.unicodeScalars.count
                 for (q, qa) in try Self.array(paragraph, "qas", at: paragraphPath, fail).enumerated() {
                     var qaPath = "\(paragraphPath).qas[\(q)]"
-                    guard case .object = qa else { throw fail("\(qaPath) is a \(qa.typeName), expected an object") }
+                    guard case .object = qa else { throw fail("\(qaPath) is \(Self.kind(qa)), expected an object") }
                     let id = try Self.string(qa, "id", at: qaPath, fail)
                     guard !id.isEmpty else { throw fail("\(qaPath).id is empty") }
                     qaPath += " (id \"\(id)\")"
@@ -123,7 +123,7 @@ public struct SquadFile: Sendable {
                     guard !question.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { throw fail("\(qaPath).question is empty") }
                     var impossible = false
                     if let v = qa["is_impossible"] {
-                        guard case let .bool(b) = v else { throw fail("\(qaPath).is_impossible is a \(v.typeName), expected true or false") }
+                        guard case let .bool(b) = v else { throw fail("\(qaPath).is_impossible is \(Self.kind(v)), expected true or false") }
                         impossible = b
                     }
                     func answers(_ key: String, required: Bool) throws -> [SquadAnswer] {
@@ -131,15 +131,15 @@ public struct SquadFile: Sendable {
                             if required { throw fail("\(qaPath): missing \"\(key)\"") }
                             return []
                         }
-                        guard case let .array(items) = list else { throw fail("\(qaPath).\(key) is a \(list.typeName), expected an array") }
+                        guard case let .array(items) = list else { throw fail("\(qaPath).\(key) is \(Self.kind(list)), expected an array") }
                         return try items.enumerated().map { k, item in
                             let at = "\(qaPath).\(key)[\(k)]"
-                            guard case .object = item else { throw fail("\(at) is a \(item.typeName), expected an object") }
+                            guard case .object = item else { throw fail("\(at) is \(Self.kind(item)), expected an object") }
                             let text = try Self.string(item, "text", at: at, fail)
                             guard !text.isEmpty else { throw fail("\(at).text is empty") }
                             guard let v = item["answer_start"] else { throw fail("\(at): missing \"answer_start\"") }
                             guard let start = v.integer else {
-                                throw fail("\(at).answer_start is \(v.typeName == "number" ? "not an integer" : "a \(v.typeName)"), expected an integer")
+                                throw fail("\(at).answer_start is \(v.typeName == "number" ? "not an integer" : Self.kind(v)), expected an integer")
                             }
                             let length = text.unicodeScalars.count
                             guard start >= 0, start <= contextLength - length else {
@@ -183,10 +183,20 @@ public struct SquadFile: Sendable {
     /// True when some question is unanswerable (a SQuAD v2 file).
     public var hasUnanswerable: Bool { examples.contains(where: \.isImpossible) }
 
+    /// "an object", "a string", … for messages.
+    static func kind(_ value: JSONValue) -> String {
+        switch value {
+        case .object: return "an object"
+        case .array: return "an array"
+        case .null: return "null"
+        default: return "a \(value.typeName)"
+        }
+    }
+
     static func array(_ value: JSONValue, _ key: String, at path: String, _ fail: (String) -> FineTuningError) throws -> [JSONValue] {
         let name = path.isEmpty ? key : "\(path).\(key)"
         guard let v = value[key] else { throw fail("\(path.isEmpty ? "the top level" : path): missing \"\(key)\"") }
-        guard case let .array(items) = v else { throw fail("\(name) is a \(v.typeName), expected an array") }
+        guard case let .array(items) = v else { throw fail("\(name) is \(Self.kind(v)), expected an array") }
         return items
     }
 
@@ -197,7 +207,7 @@ public struct SquadFile: Sendable {
 
     static func optionalString(_ value: JSONValue, _ key: String, at path: String, _ fail: (String) -> FineTuningError) throws -> String? {
         guard let v = value[key] else { return nil }
-        guard case let .string(s) = v else { throw fail("\(path).\(key) is a \(v.typeName), expected a string") }
+        guard case let .string(s) = v else { throw fail("\(path).\(key) is \(Self.kind(v)), expected a string") }
         return s
     }
 }

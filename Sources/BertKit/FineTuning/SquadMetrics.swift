@@ -5,7 +5,7 @@ import Foundation
 /// questions, whose only ground truth is "", and HasAns / NoAns breakdowns).
 ///
 /// Answers are normalised as the scripts do, with Python's string semantics on Unicode scalars:
-/// lowercase, drop ASCII punctuation (`string.punctuation`), replace the words a / an / the
+/// lowercase (full mappings, final sigma as `str.lower`), drop ASCII punctuation (`string.punctuation`), replace the words a / an / the
 /// (`\b(a|an|the)\b`, Python's Unicode word characters) by a space, split on Python whitespace
 /// and join with single spaces. The two scripts differ only in F1 when a side has no token
 /// (v1.1: 0; v2.0: 1 when both are empty).
@@ -41,8 +41,12 @@ public enum SquadMetrics {
     /// The normalised answer's tokens, as scalar arrays (compared exactly, not by canonical
     /// equivalence, as Python compares strings).
     static func tokens(_ text: String) -> [[Unicode.Scalar]] {
+        let scalars = Array(text.unicodeScalars)
         var lowered: [Unicode.Scalar] = []
-        for s in text.unicodeScalars { lowered += s.properties.lowercaseMapping.unicodeScalars }
+        for (i, s) in scalars.enumerated() {
+            if s == "\u{03A3}" { lowered.append(isFinalSigma(scalars, i) ? "\u{03C2}" : "\u{03C3}"); continue }
+            lowered += s.properties.lowercaseMapping.unicodeScalars
+        }
         let kept = lowered.filter { !punctuation.contains($0) }
         // A match of \b(a|an|the)\b is a whole run of word characters equal to an article.
         var spaced: [Unicode.Scalar] = []
@@ -56,6 +60,17 @@ public enum SquadMetrics {
             i = j
         }
         return spaced.split(whereSeparator: isPythonSpace).map(Array.init)
+    }
+
+    /// Python's `str.lower` rule for Σ: final (ς) when a cased letter precedes it and none follows,
+    /// case-ignorable characters skipped on both sides.
+    static func isFinalSigma(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        var j = i - 1
+        while j >= 0 && s[j].properties.isCaseIgnorable { j -= 1 }
+        guard j >= 0, s[j].properties.isCased else { return false }
+        j = i + 1
+        while j < s.count && s[j].properties.isCaseIgnorable { j += 1 }
+        return j == s.count || !s[j].properties.isCased
     }
 
     /// The script's `normalize_answer`.
