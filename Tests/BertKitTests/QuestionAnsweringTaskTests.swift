@@ -28,7 +28,6 @@ import Tokenization
     }
 
     @Test func libraryLoopLearnsSavesAndReloads() throws {
-        TensorCore.configureBLASForThisProcess()
         let model = try Self.modelDirectory("qa-lib")
         defer { try? FileManager.default.removeItem(at: model.deletingLastPathComponent()) }
         let directory = try BertModelDirectory(model)

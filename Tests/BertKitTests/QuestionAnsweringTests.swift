@@ -87,7 +87,7 @@ import Tokenization
                 // HF's walk ran past the context into [SEP]/padding: the answer starts in the last context token.
                 differences += 1
                 let lastContext = ours.contextOffsets.lastIndex { $0 != nil }
-                #expect(ours.startPosition == lastContext && hfStart == want["padded_length"] as! Int - 1, "window \(k)")
+                #expect(ours.startPosition == lastContext && hfStart == (want["padded_length"] as! Int) - 1, "window \(k)")
             }
         }
         #expect(differences == 2, "the fixture covers answers in a window's last context token")

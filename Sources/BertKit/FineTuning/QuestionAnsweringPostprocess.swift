@@ -1,5 +1,6 @@
 import Foundation
 import StrictJSON
+import TensorCore
 
 /// How start/end logits become answers.
 public struct QuestionAnsweringPostprocessSettings: Sendable, Equatable {
@@ -124,7 +125,7 @@ public enum QuestionAnsweringPostprocess {
             nulls.insert(false, at: 0)
         }
         let m = best.map(\.score).max()!
-        let exps = best.map { Foundation.exp($0.score - m) }
+        let exps = best.map { exp($0.score - m) }
         let sum = exps.reduce(0, +)
         let nBest = best.indices.map {
             QuestionAnsweringCandidate(text: texts[$0], startLogit: best[$0].start, endLogit: best[$0].end,
@@ -152,13 +153,13 @@ public enum QuestionAnsweringPostprocess {
                                   ("text", JSONEscaper.quoted(c.text)), ("probability", number(c.probability))]
                     .map { "            \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n        }"
             }
-            return (p.id, items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n    ]")
+            return (id: p.id, value: items.isEmpty ? "[]" : "[\n" + items.joined(separator: ",\n") + "\n    ]")
         })
     }
 
     /// `null_odds.json` (SQuAD v2): `{"id": score difference, …}`.
     public static func nullOddsJSON(_ predictions: [QuestionAnsweringPrediction]) -> String {
-        object(predictions.map { ($0.id, number($0.scoreDifference ?? 0)) })
+        object(predictions.map { (id: $0.id, value: number($0.scoreDifference ?? 0)) })
     }
 
     /// Writes predictions.json and nbest_predictions.json (and null_odds.json under SQuAD v2)
