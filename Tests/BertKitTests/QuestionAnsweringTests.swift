@@ -168,7 +168,7 @@ import Tokenization
         let predictions = try JSONSerialization.jsonObject(with: Data(contentsOf: files[0])) as! [String: String]
         #expect(predictions == ["q1": "Malmö \"x\""])
         let nbest = try JSONSerialization.jsonObject(with: Data(contentsOf: files[1])) as! [String: [[String: Any]]]
-        let entry = try #require(nbest["q1"]?.first)
+        guard let entry = nbest["q1"]?.first else { Issue.record("no n-best entry for q1"); return }
         #expect(Set(entry.keys) == ["start_logit", "end_logit", "text", "probability"])
         #expect(entry["start_logit"] as? Double == 1.5 && entry["probability"] as? Double == 0.75)
         let text = try String(contentsOf: files[1], encoding: .utf8)

@@ -37,6 +37,14 @@ public struct QuestionAnsweringCandidate: Sendable, Equatable {
     public var probability: Float
     /// True for the null answer (SQuAD v2), whose text is "".
     public var isNull: Bool
+
+    public init(text: String, startLogit: Float, endLogit: Float, probability: Float, isNull: Bool = false) {
+        self.text = text
+        self.startLogit = startLogit
+        self.endLogit = endLogit
+        self.probability = probability
+        self.isNull = isNull
+    }
 }
 
 /// The answer to one question.
@@ -47,6 +55,13 @@ public struct QuestionAnsweringPrediction: Sendable, Equatable {
     public var nBest: [QuestionAnsweringCandidate]
     /// SQuAD v2: null score − best non-null span score (HF's `null_odds.json`).
     public var scoreDifference: Float?
+
+    public init(id: String, text: String, nBest: [QuestionAnsweringCandidate], scoreDifference: Float? = nil) {
+        self.id = id
+        self.text = text
+        self.nBest = nBest
+        self.scoreDifference = scoreDifference
+    }
 }
 
 /// HF `postprocess_qa_predictions` (transformers `examples/pytorch/question-answering/utils_qa.py`):
