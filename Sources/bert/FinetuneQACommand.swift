@@ -17,7 +17,8 @@ struct FinetuneQACommand: ParsableCommand {
             length, v2 null threshold) and the official SQuAD metric (exact match and F1; v2 adds HasAns/NoAns). \
             Writes OUTPUT/model (loads in transformers as BertForQuestionAnswering), OUTPUT/eval_results.json \
             and, for --eval, OUTPUT/predictions.json and OUTPUT/nbest_predictions.json (and null_odds.json \
-            under --version-2-with-negative) from the written model.
+            under --version-2-with-negative) from the written model. --batch-size counts windows, --train-limit \
+            questions.
             Example: bert finetune qa --model all-MiniLM-L6-v2 --train train-v1.1.json --eval dev-v1.1.json \
             --output squad-run --epochs 2 --batch-size 12 --lr 3e-5 --max-length 384 --doc-stride 128
             """
