@@ -44,7 +44,7 @@ let package = Package(
         ),
         .target(
             name: "BertKit",
-            dependencies: ["TensorCore", "Tokenization"],
+            dependencies: ["TensorCore", "Tokenization", "StrictJSON"],
             path: "Sources/BertKit"
         ),
         .target(

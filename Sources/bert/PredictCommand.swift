@@ -13,27 +13,33 @@ struct PredictCommand: ParsableCommand {
             --task classify: a GLUE-style TSV (header names the columns; the label column may be absent). \
             Writes OUTPUT as TSV with the columns index, prediction, score (softmax probability of the \
             predicted class, or the regression value); with labels, prints the metrics as one JSON object.
+            --task qa: a SQuAD v1.1 / v2.0 JSON file with its answers (for the metrics); OUTPUT is a \
+            directory that gets predictions.json and nbest_predictions.json (and null_odds.json under \
+            --version-2-with-negative) in transformers' run_qa.py shape; prints the official exact match / F1.
             Example: bert predict --model sst2-run/model --input sst2/dev.tsv --output dev-predictions.tsv
+            Example: bert predict --task qa --model squad-run/model --input dev-v1.1.json --output dev-answers --max-length 384
             """
     )
 
     @Option(help: "Fine-tuned HF model directory.") var model: String
-    @Option(help: "Task of the model: classify.") var task = "classify"
+    @Option(help: "Task of the model: classify or qa.") var task = "classify"
     @Option(help: "Input file.") var input: String
-    @Option(help: "Where to write the predictions.") var output: String
+    @Option(help: "Where to write the predictions (a directory for qa).") var output: String
     @Option(help: "Maximum tokens per example, special tokens included.") var maxLength = 128
     @Option(help: "Text column (default: found from the header).") var textColumn: String?
     @Option(help: "Second text column of a pair task.") var pairColumn: String?
     @Option(help: "Label column.") var labelColumn = "label"
+    @OptionGroup(title: "Question answering (--task qa)") var qa: QuestionAnsweringOptions
 
     func validate() throws {
-        guard ["classify"].contains(task) else { throw ValidationError("--task must be classify, got \(task)") }
+        guard ["classify", "qa"].contains(task) else { throw ValidationError("--task must be classify or qa, got \(task)") }
         try FlagLimits.range("--max-length", maxLength, 3...FlagLimits.maxSequence)
     }
 
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting {
+            if task == "qa" { return try answerQuestions() }
             let classifier = try LoadedClassifier(model, maxLength: maxLength)
             let file = try ClassificationFile(url: URL(fileURLWithPath: input), textColumn: textColumn,
                                               pairColumn: pairColumn, labelColumn: labelColumn)
@@ -52,5 +58,21 @@ struct PredictCommand: ParsableCommand {
                 print("{" + e.metrics.map { "\"\($0.name)\": \(MetricValue.double($0.value).json)" }.joined(separator: ", ") + "}")
             }
         }
+    }
+
+    /// `--task qa`: answers for every question of the SQuAD file, and its metrics.
+    func answerQuestions() throws {
+        let directory = try BertModelDirectory(URL(fileURLWithPath: model))
+        let loaded = try directory.load(BertForQuestionAnswering.self)
+        if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
+        let file = try SquadFile(url: URL(fileURLWithPath: input))
+        let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), train: nil, eval: file,
+                                             settings: qa.settings(maxLength: min(maxLength, directory.config.maxPositionEmbeddings)),
+                                             postprocess: qa.postprocess)
+        for note in QuestionAnsweringOptions.notes(task) { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        let predictions = try task.predict(file)
+        try QuestionAnsweringPostprocess.write(predictions, to: URL(fileURLWithPath: output))
+        let e = task.metrics(predictions, examples: file.examples)
+        print("{" + e.metrics.map { "\"\($0.name)\": \(MetricValue.double($0.value).json)" }.joined(separator: ", ") + "}")
     }
 }
