@@ -61,6 +61,8 @@ public final class QuestionAnsweringTask: FineTuningTask {
             }
         }
         reader = model
+        // Start/end logits are read at context tokens only: the layers may skip padding.
+        model.bert.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = nil
         t.padding = nil
