@@ -49,7 +49,8 @@ import Tokenization
         let lists = Self.cases.filter { $0.s == "uncased" && $0.p == nil && $0.t == nil }.map(\.w)
         #expect(lists.count > 50)
         let batch = try tokenizer.encodeBatch(words: lists)
-        #expect(batch == (try lists.map { try tokenizer.encode(words: $0) }))
+        let single = try lists.map { try tokenizer.encode(words: $0) }
+        #expect(batch == single)
         tokenizer.padding = Padding(strategy: .longest)
         let padded = try tokenizer.encodeBatch(words: lists)
         let longest = batch.map(\.count).max()!
