@@ -25,7 +25,7 @@ import Tokenization
     static let cases = Fixtures.lines("pretokenized.jsonl", as: Case.self)
 
     @Test func wordEncodingsMatchHF() throws {
-        #expect(Self.cases.count > 250)
+        #expect(Self.cases.count > 250)  // 296
         #expect(Self.cases.contains { $0.t != nil && $0.e.error != nil }, "the fixtures should hold truncation errors")
         var failures = 0
         for c in Self.cases {
@@ -38,7 +38,12 @@ import Tokenization
                 } catch { #expect(errorKind(error) == kind, "\(c.label)") }
                 continue
             }
-            if !expectMatch(try tokenizer.encode(words: c.w, pairWords: c.p), c.e, c.label) { failures += 1 }
+            do {
+                if !expectMatch(try tokenizer.encode(words: c.w, pairWords: c.p), c.e, c.label) { failures += 1 }
+            } catch {
+                Issue.record("\(c.label): \(error)")
+                failures += 1
+            }
             if failures > 20 { Issue.record("stopping after 20 failing cases"); return }
         }
     }

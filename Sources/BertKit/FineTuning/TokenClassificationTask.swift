@@ -25,6 +25,12 @@ public struct WordPredictions: Sendable, Equatable {
     /// Summed cross-entropy of the labelled tokens, and how many there are.
     public var lossSum: Double
     public var labelled: Int
+
+    public init(ids: [Int?], lossSum: Double = 0, labelled: Int = 0) {
+        self.ids = ids
+        self.lossSum = lossSum
+        self.labelled = labelled
+    }
 }
 
 /// Token classification (NER, chunking, POS) with `BertForTokenClassification` on CoNLL files,
