@@ -19,17 +19,17 @@ import BertKit
         let dev = try FineTuneClassifyTests.write(FineTuneTagTests.conll(64, seed: 6), dir.appendingPathComponent("dev.conll"))
         let output = dir.appendingPathComponent("out")
         let r = try Self.run(["finetune", "tag", "--model", FineTuneTagTests.model.path, "--train", train.path,
-                              "--eval", dev.path, "--output", output.path, "--steps", "96", "--batch-size", "16",
+                              "--eval", dev.path, "--output", output.path, "--steps", "256", "--batch-size", "16",
                               "--lr", "3e-3", "--max-length", "24", "--warmup-ratio", "0.05", "--eval-every", "8"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("newly initialized") && r.stderr.contains("model written to"))
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("eval_results.json"))) as! [String: Any]
         let f1 = try #require(results["eval_f1"] as? Double)
-        #expect(f1 >= 0.9)
+        #expect(f1 >= 0.9, "\(results)")
         // Entity F1 rises over the run (the first evaluation is after 8 steps).
         let evals = try MetricsLog.read(output.appendingPathComponent("metrics.jsonl")).filter { $0["kind"] as? String == "eval" }
         let curve = evals.compactMap { $0["eval_f1"] as? Double }
-        #expect(curve.count == 12 && curve.first! + 0.3 < curve.max()!, "entity F1 by evaluation: \(curve)")
+        #expect(curve.count == 32 && curve.first! + 0.3 < curve.max()!, "entity F1 by evaluation: \(curve)")
         let model = output.appendingPathComponent("model")
         let config = try BertConfig(contentsOf: model.appendingPathComponent("config.json"))
         #expect(config.id2label == [0: "B-LOC", 1: "B-PER", 2: "I-LOC", 3: "I-PER", 4: "O"])
