@@ -46,6 +46,13 @@ public struct WordPredictions: Sendable, Equatable {
 /// entities the model never saw count as missed. ``WordsWithoutToken/skip`` drops them from
 /// both sides instead, which is exactly what `run_ner.py` reports.
 ///
+/// The training loss of a micro-batch is its mean over labelled tokens (as HF's); the trainer
+/// weights micro-batches (and MPI ranks) by their sentence count, so accumulation or several
+/// processes give the gradient of one large batch only when every sentence has as many labelled
+/// tokens — as with HF's gradient accumulation and DDP, which average per-batch means.
+/// Evaluation under MPI gathers exactly: each rank's rows hold per-word tag ids and the loss
+/// sum (the loss passes through Float, so it may differ from one process in the 8th digit).
+///
 /// ```swift
 /// let task = try TokenClassificationTask(model: loaded.model, tokenizer: tokenizer, tags: tags,
 ///                                        train: trainFile, eval: devFile, maxLength: 128)
