@@ -13,26 +13,32 @@ struct PredictCommand: ParsableCommand {
             --task classify: a GLUE-style TSV (header names the columns; the label column may be absent). \
             Writes OUTPUT as TSV with the columns index, prediction, score (softmax probability of the \
             predicted class, or the regression value); with labels, prints the metrics as one JSON object.
+            --task tag: a CoNLL column file (token first; the tag last or --tag-column, or no tag column). \
+            Writes OUTPUT as token<TAB>predicted tag lines, a blank line between sentences (a word cut off by \
+            --max-length gets O); with tags, prints the entity metrics (seqeval) as one JSON object.
             --task qa: a SQuAD v1.1 / v2.0 JSON file with its answers (for the metrics); OUTPUT is a \
             directory that gets predictions.json and nbest_predictions.json (and null_odds.json under \
             --version-2-with-negative) in transformers' run_qa.py shape; prints the official exact match / F1.
             Example: bert predict --model sst2-run/model --input sst2/dev.tsv --output dev-predictions.tsv
+            Example: bert predict --task tag --model ner-run/model --input conll2003/test.txt --output test-tags.txt
             Example: bert predict --task qa --model squad-run/model --input dev-v1.1.json --output dev-answers --max-length 384
             """
     )
 
     @Option(help: "Fine-tuned HF model directory.") var model: String
-    @Option(help: "Task of the model: classify or qa.") var task = "classify"
+    @Option(help: "Task of the model: classify, tag or qa.") var task = "classify"
     @Option(help: "Input file.") var input: String
     @Option(help: "Where to write the predictions (a directory for qa).") var output: String
     @Option(help: "Maximum tokens per example, special tokens included.") var maxLength = 128
     @Option(help: "Text column (default: found from the header).") var textColumn: String?
     @Option(help: "Second text column of a pair task.") var pairColumn: String?
     @Option(help: "Label column.") var labelColumn = "label"
+    @Option(help: "--task tag: column of the tag, 0-based (default: the last, if the file has more than one).") var tagColumn: Int?
     @OptionGroup(title: "Question answering (--task qa)") var qa: QuestionAnsweringOptions
 
     func validate() throws {
-        guard ["classify", "qa"].contains(task) else { throw ValidationError("--task must be classify or qa, got \(task)") }
+        guard ["classify", "tag", "qa"].contains(task) else { throw ValidationError("--task must be classify, tag or qa, got \(task)") }
+        if let tagColumn { try FlagLimits.range("--tag-column", tagColumn, 1...1 << 20) }
         try FlagLimits.range("--max-length", maxLength, 3...FlagLimits.maxSequence)
     }
 
@@ -40,6 +46,11 @@ struct PredictCommand: ParsableCommand {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting {
             if task == "qa" { return try answerQuestions() }
+            if task == "tag" {
+                if let metrics = try TagPrediction.run(model: model, input: input, output: output, maxLength: maxLength,
+                                                       tagColumn: tagColumn) { print(metrics) }
+                return
+            }
             let classifier = try LoadedClassifier(model, maxLength: maxLength)
             let file = try ClassificationFile(url: URL(fileURLWithPath: input), textColumn: textColumn,
                                               pairColumn: pairColumn, labelColumn: labelColumn)

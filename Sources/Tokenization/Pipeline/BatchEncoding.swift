@@ -21,7 +21,8 @@ extension BertTokenizer {
         }
     }
 
-    private func encodeBatch(count: Int, _ body: (Int, EncoderScratch) throws -> Encoding) throws -> [Encoding] {
+    /// Runs `body` for every index on all cores (each chunk with its own buffers), then pads.
+    func encodeBatch(count: Int, _ body: (Int, EncoderScratch) throws -> Encoding) throws -> [Encoding] {
         var results = [Result<Encoding, Error>?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { out in
             let output = SendablePointer(out.baseAddress)
