@@ -14,11 +14,15 @@ struct PredictCommand: ParsableCommand {
             Writes OUTPUT as TSV with the columns index, prediction, score (softmax probability of the \
             predicted class, or the regression value); with labels, prints the metrics as one JSON object.
             Example: bert predict --model sst2-run/model --input sst2/dev.tsv --output dev-predictions.tsv
+            --task choice: a SWAG-style CSV or JSONL file (as `bert finetune choice` reads; the label may be \
+            absent). Writes index, prediction (the index of the chosen ending), score (its softmax probability \
+            over the endings); with labels, prints accuracy and loss as one JSON object.
+            Example: bert predict --task choice --model swag-run/model --input swag/val.csv --output val-predictions.tsv
             """
     )
 
     @Option(help: "Fine-tuned HF model directory.") var model: String
-    @Option(help: "Task of the model: classify.") var task = "classify"
+    @Option(help: "Task of the model: classify, choice.") var task = "classify"
     @Option(help: "Input file.") var input: String
     @Option(help: "Where to write the predictions.") var output: String
     @Option(help: "Maximum tokens per example, special tokens included.") var maxLength = 128
@@ -27,13 +31,14 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Label column.") var labelColumn = "label"
 
     func validate() throws {
-        guard ["classify"].contains(task) else { throw ValidationError("--task must be classify, got \(task)") }
+        guard ["classify", "choice"].contains(task) else { throw ValidationError("--task must be classify or choice, got \(task)") }
         try FlagLimits.range("--max-length", maxLength, 3...FlagLimits.maxSequence)
     }
 
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting {
+            if task == "choice" { return try predictChoice() }
             let classifier = try LoadedClassifier(model, maxLength: maxLength)
             let file = try ClassificationFile(url: URL(fileURLWithPath: input), textColumn: textColumn,
                                               pairColumn: pairColumn, labelColumn: labelColumn)
