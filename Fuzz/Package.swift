@@ -7,7 +7,7 @@ import PackageDescription
 
 let fuzzTargets = [
     "FuzzSafetensors", "FuzzConfig", "FuzzVocab", "FuzzTokenizerJSON", "FuzzEncode",
-    "FuzzPretrainingText", "FuzzInstanceLines", "FuzzShard", "FuzzClassificationTSV",
+    "FuzzPretrainingText", "FuzzInstanceLines", "FuzzShard", "FuzzClassificationTSV", "FuzzMultipleChoice",
 ]
 
 let package = Package(

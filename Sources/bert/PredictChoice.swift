@@ -16,7 +16,7 @@ extension PredictCommand {
         let logits = try task.logits(try task.encode(file.examples))
         var text = "index\tprediction\tscore\n"
         for (k, row) in logits.enumerated() {
-            let out = ClassifierOutput(row, labels: row.indices.map(String.init))
+            let out = ClassifierOutput(row, labels: row.indices.map { String($0) })
             text += "\(k)\t\(out.index)\t\(out.score)\n"
         }
         try AtomicFile.write(to: output) { try $0.write(Array(text.utf8)) }

@@ -72,9 +72,13 @@ public struct MultipleChoiceFile: Sendable {
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         guard first != nil else { throw FineTuningError.badFile(file: url.path, reason: "is empty: expected a header row or JSON lines") }
         let ext = url.pathExtension.lowercased()
-        self.format = format ?? (ext == "csv" ? .csv : ["jsonl", "json"].contains(ext) || first == UInt8(ascii: "{") ? .jsonl : .csv)
+        let chosen: Format
+        if let format { chosen = format } else if ext == "csv" { chosen = .csv } else {
+            chosen = ["jsonl", "json"].contains(ext) || first == UInt8(ascii: "{") ? .jsonl : .csv
+        }
+        self.format = chosen
         var reader = Reader(file: url.path)
-        switch self.format {
+        switch chosen {
         case .csv: try reader.readCSV(bytes)
         case .jsonl: try reader.readJSONLines(bytes, startsWithArray: first == UInt8(ascii: "["))
         }
@@ -190,7 +194,7 @@ private struct Reader {
                 switch v {
                 case nil, .null?: return nil
                 case let .string(s)?: return s
-                case let v?: throw fail(number, "\(key) is a \(v.typeName), expected a string")
+                case let v?: throw fail(number, "\(key) is a JSON \(v.typeName), expected a string")
                 }
             }
             guard let keys = Self.sentenceKeys(has) else {
@@ -202,7 +206,7 @@ private struct Reader {
             let endingName: (Int) -> String
             if has("endings") {
                 guard case let .array(items)? = value["endings"] else {
-                    throw fail(number, "endings is a \(value["endings"]!.typeName), expected an array of strings")
+                    throw fail(number, "endings is a JSON \(value["endings"]!.typeName), expected an array of strings")
                 }
                 for (k, item) in items.enumerated() { endings.append(try string("endings[\(k)]", item) ?? "") }
                 endingName = { "endings[\($0)]" }
@@ -218,7 +222,7 @@ private struct Reader {
                 guard let v = Int(text) else { throw fail(number, "label \(text) is not an integer") }
                 label = v
             case let .string(text)?: label = try self.label(text, line: number)
-            case let v?: throw fail(number, "label is a \(v.typeName), expected an integer")
+            case let v?: throw fail(number, "label is a JSON \(v.typeName), expected an integer")
             }
             try add(line: number, context: context, header: header, endings: endings, label: label, firstKey: keys.first,
                     endingName: endingName)
