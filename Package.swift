@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["StrictJSON"],
             path: "Sources/Tokenization"
         ),
-        // The strict JSON reader safetensors headers and tokenizer.json share (package access, no product).
+        // The strict JSON reader safetensors headers, tokenizer.json and JSONL fine-tuning files share (package access, no product).
         .target(
             name: "StrictJSON",
             path: "Sources/StrictJSON"

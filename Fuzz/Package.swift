@@ -7,7 +7,8 @@ import PackageDescription
 
 let fuzzTargets = [
     "FuzzSafetensors", "FuzzConfig", "FuzzVocab", "FuzzTokenizerJSON", "FuzzEncode",
-    "FuzzPretrainingText", "FuzzInstanceLines", "FuzzShard", "FuzzClassificationTSV", "FuzzCoNLL",
+    "FuzzPretrainingText", "FuzzInstanceLines", "FuzzShard", "FuzzClassificationTSV", "FuzzCoNLL", "FuzzMultipleChoice",
+    "FuzzSquad",
 ]
 
 let package = Package(

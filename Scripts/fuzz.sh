@@ -5,7 +5,8 @@
 #   bash Scripts/fuzz.sh [SECONDS_PER_TARGET=60] [TARGET ...]
 #
 # Targets (default: all): FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode
-#   FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV FuzzCoNLL
+#   FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV FuzzCoNLL FuzzMultipleChoice
+#   FuzzSquad
 # Corpora grow in .cache/fuzz/<target>/ (seeded from the test fixtures); a crash leaves
 # Fuzz/crash-* / leak-* / timeout-* files and makes the script exit non-zero. Each run ends with
 # libFuzzer's final stats; the script prints one summary line per target:
@@ -21,7 +22,7 @@ SECONDS_PER_TARGET=${1:-60}
 shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode
-    FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV FuzzCoNLL)
+    FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV FuzzCoNLL FuzzMultipleChoice FuzzSquad)
 export PATH=/opt/swift/usr/bin:$PATH
 
 (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2)
@@ -56,6 +57,9 @@ if [ -z "$(ls -A .cache/fuzz/FuzzClassificationTSV)" ]; then
     printf 'sentence1\tsentence2\tlabel\na man\ta person\t4.25\nno\tyes\t0.5\n' > .cache/fuzz/FuzzClassificationTSV/pair.tsv
 fi
 seed FuzzCoNLL Tests/BertKitTests/Fixtures/tagging/align.conll
+seed FuzzSquad Tests/BertKitTests/Fixtures/qa/squad_v1.json Tests/BertKitTests/Fixtures/qa/squad_v2.json
+seed FuzzMultipleChoice Tests/BertKitTests/Fixtures/choice/swag.csv Tests/BertKitTests/Fixtures/choice/swag.jsonl \
+    Tests/BertKitTests/Fixtures/choice/generic.jsonl
 
 status=0
 for target in "${TARGETS[@]}"; do

@@ -9,7 +9,7 @@ struct FinetuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
         abstract: "Fine-tune a pretrained model on a task and report the task's metric.",
-        subcommands: [FinetuneClassifyCommand.self, FinetuneTagCommand.self, FinetuneQACommand.self]
+        subcommands: [FinetuneClassifyCommand.self, FinetuneTagCommand.self, FinetuneQACommand.self, FinetuneChoiceCommand.self]
     )
 }
 

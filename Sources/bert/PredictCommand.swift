@@ -19,14 +19,18 @@ struct PredictCommand: ParsableCommand {
             --task qa: a SQuAD v1.1 / v2.0 JSON file with its answers (for the metrics); OUTPUT is a \
             directory that gets predictions.json and nbest_predictions.json (and null_odds.json under \
             --version-2-with-negative) in transformers' run_qa.py shape; prints the official exact match / F1.
+            --task choice: a SWAG-style CSV or JSONL file (as `bert finetune choice` reads; the label may be \
+            absent). Writes index, prediction (the index of the chosen ending), score (its softmax probability \
+            over the endings); with labels, prints accuracy and loss as one JSON object.
             Example: bert predict --model sst2-run/model --input sst2/dev.tsv --output dev-predictions.tsv
             Example: bert predict --task tag --model ner-run/model --input conll2003/test.txt --output test-tags.txt
             Example: bert predict --task qa --model squad-run/model --input dev-v1.1.json --output dev-answers --max-length 384
+            Example: bert predict --task choice --model swag-run/model --input swag/val.csv --output val-predictions.tsv
             """
     )
 
     @Option(help: "Fine-tuned HF model directory.") var model: String
-    @Option(help: "Task of the model: classify, tag or qa.") var task = "classify"
+    @Option(help: "Task of the model: classify, tag, qa or choice.") var task = "classify"
     @Option(help: "Input file.") var input: String
     @Option(help: "Where to write the predictions (a directory for qa).") var output: String
     @Option(help: "Maximum tokens per example, special tokens included.") var maxLength = 128
@@ -37,7 +41,7 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup(title: "Question answering (--task qa)") var qa: QuestionAnsweringOptions
 
     func validate() throws {
-        guard ["classify", "tag", "qa"].contains(task) else { throw ValidationError("--task must be classify, tag or qa, got \(task)") }
+        guard ["classify", "tag", "qa", "choice"].contains(task) else { throw ValidationError("--task must be classify, tag, qa or choice, got \(task)") }
         if let tagColumn { try FlagLimits.range("--tag-column", tagColumn, 1...1 << 20) }
         try FlagLimits.range("--max-length", maxLength, 3...FlagLimits.maxSequence)
     }
@@ -51,6 +55,7 @@ struct PredictCommand: ParsableCommand {
                                                        tagColumn: tagColumn) { print(metrics) }
                 return
             }
+            if task == "choice" { return try predictChoice() }
             let classifier = try LoadedClassifier(model, maxLength: maxLength)
             let file = try ClassificationFile(url: URL(fileURLWithPath: input), textColumn: textColumn,
                                               pairColumn: pairColumn, labelColumn: labelColumn)
