@@ -54,10 +54,15 @@ struct DistributedFinetuneTests {
             let lossA = x["eval_loss"] as? Double ?? 0, lossB = y["eval_loss"] as? Double ?? 1
             #expect(abs(lossA - lossB) / lossA <= 1e-5)
         }
-        // Rank 0 alone writes: the single-process layout, one final message.
-        let layout = { (url: URL) in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
+        // Rank 0 alone writes: the single-process layout (one TensorBoard event file, whose name
+        // carries the time, host and process id), one final message.
+        let layout = { (url: URL) in
+            try FileManager.default.contentsOfDirectory(atPath: url.path)
+                .map { $0.hasPrefix("events.out.tfevents.") ? "events.out.tfevents.*" : $0 }.sorted()
+        }
         #expect(try layout(two) == layout(one))
-        #expect(try layout(two).contains("eval_results.json") && layout(two).contains("model"))
+        #expect(try layout(two).contains("eval_results.json") && layout(two).contains("model")
+                && layout(two).filter { $0 == "events.out.tfevents.*" }.count == 1)
         #expect(pair.stderr.components(separatedBy: "model written to").count - 1 == 1, "\(pair.stderr)")
     }
 
