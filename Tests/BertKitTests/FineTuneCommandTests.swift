@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import BertKit
+import TensorCore
 
 /// `bert finetune classify`, `bert predict` and `bert classify` on the tiny model: the run learns
 /// the synthetic task of ``FineTuneClassifyTests``, predictions agree between the two commands,
@@ -61,6 +62,37 @@ import BertKit
         #expect(lines.map { $0["label"] as? String } == ["good", "bad"])
         let scores = lines[0]["scores"] as! [Double]
         #expect(abs(scores.reduce(0, +) - 1) < 1e-9 && scores[1] == lines[0]["score"] as? Double)
+    }
+
+    /// The journey of the seeds: `bert pretrain` writes a model directory, and `bert finetune
+    /// classify` starts from it — encoder and pooler loaded, the `cls.*` pretraining heads unused,
+    /// the classifier new.
+    @Test func finetuneStartsFromOurPretrainingOutput() throws {
+        let dir = try FineTuneClassifyTests.directory("ft-from-pretrain")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var g = RandomGenerator(seed: 2)
+        var corpus = ""
+        for _ in 0..<40 {
+            for _ in 0..<5 { corpus += (0..<(4 + g.nextInt(below: 8))).map { _ in "w\(1 + g.nextInt(below: 89))" }.joined(separator: " ") + " .\n" }
+            corpus += "\n"
+        }
+        let text = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: text, withIntermediateDirectories: true)
+        _ = try FineTuneClassifyTests.write(corpus, text.appendingPathComponent("corpus.txt"))
+        let pretrained = dir.appendingPathComponent("pretrain")
+        let p = try Self.run(["pretrain", "--layers", "2", "--hidden", "32", "--heads", "2", "--intermediate", "64",
+                              "--vocab", FineTuneClassifyTests.model.appendingPathComponent("vocab.txt").path, "--data", text.path,
+                              "--max-seq-length", "32", "--batch-size", "8", "--steps", "10", "--output", pretrained.path])
+        #expect(p.status == 0, "\(p.stderr)")
+        let train = try FineTuneClassifyTests.write(FineTuneClassifyTests.tsv(128, seed: 5), dir.appendingPathComponent("train.tsv"))
+        let output = dir.appendingPathComponent("out")
+        let r = try Self.run(["finetune", "classify", "--model", pretrained.appendingPathComponent("model").path,
+                              "--train", train.path, "--output", output.path, "--steps", "8", "--batch-size", "16", "--max-length", "32"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("were not used when initializing BertForSequenceClassification") && r.stderr.contains("cls.predictions"))
+        #expect(r.stderr.contains("newly initialized: [\"classifier.weight\", \"classifier.bias\"]"), "\(r.stderr)")
+        let loaded = try BertModelDirectory(output.appendingPathComponent("model")).load(BertForSequenceClassification.self)
+        #expect(loaded.newlyInitialized.isEmpty && loaded.unused.isEmpty)
     }
 
     @Test func badInputStopsWithFileAndLine() throws {
