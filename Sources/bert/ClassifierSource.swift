@@ -5,55 +5,40 @@ import Tokenization
 
 /// An HF model directory holding a sequence classifier or an encoder to put one on: BERT, or
 /// DistilBERT when config.json says `"model_type": "distilbert"`.
-enum ClassifierSource {
-    case bert(BertModelDirectory)
-    case distilBert(DistilBertModelDirectory)
+struct ClassifierSource {
+    enum Directory {
+        case bert(BertModelDirectory)
+        case distilBert(DistilBertModelDirectory)
+    }
+
+    let directory: Directory
+    let url: URL
+    /// config.json's labels, label count, problem type and position-table size.
+    let id2label: [Int: String]
+    let numLabels: Int
+    let problemType: ProblemType?
+    let maxPositions: Int
 
     init(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
-        self = DistilBertModelDirectory.modelType(of: url) == "distilbert"
-            ? .distilBert(try DistilBertModelDirectory(url)) : .bert(try BertModelDirectory(url))
-    }
-
-    var url: URL {
-        switch self {
-        case let .bert(d): return d.url
-        case let .distilBert(d): return d.url
-        }
-    }
-
-    var id2label: [Int: String] {
-        switch self {
-        case let .bert(d): return d.config.id2label
-        case let .distilBert(d): return d.config.id2label
-        }
-    }
-
-    var numLabels: Int {
-        switch self {
-        case let .bert(d): return d.config.numLabels
-        case let .distilBert(d): return d.config.numLabels
-        }
-    }
-
-    var problemType: ProblemType? {
-        switch self {
-        case let .bert(d): return d.config.problemType
-        case let .distilBert(d): return d.config.problemType
-        }
-    }
-
-    var maxPositions: Int {
-        switch self {
-        case let .bert(d): return d.config.maxPositionEmbeddings
-        case let .distilBert(d): return d.config.maxPositionEmbeddings
+        self.url = url
+        if DistilBertModelDirectory.modelType(of: url) == "distilbert" {
+            let d = try DistilBertModelDirectory(url)
+            directory = .distilBert(d)
+            (id2label, numLabels, problemType, maxPositions) =
+                (d.config.id2label, d.config.numLabels, d.config.problemType, d.config.maxPositionEmbeddings)
+        } else {
+            let d = try BertModelDirectory(url)
+            directory = .bert(d)
+            (id2label, numLabels, problemType, maxPositions) =
+                (d.config.id2label, d.config.numLabels, d.config.problemType, d.config.maxPositionEmbeddings)
         }
     }
 
     /// The directory's tokenizer, checked against config.json's vocabulary size.
     func tokenizer() throws -> BertTokenizer {
         let (tokenizer, size): (BertTokenizer, Int)
-        switch self {
+        switch directory {
         case let .bert(d): (tokenizer, size) = (try d.loadTokenizer(), d.config.vocabSize)
         case let .distilBert(d): (tokenizer, size) = (try d.loadTokenizer(), d.config.vocabSize)
         }
@@ -71,7 +56,7 @@ enum ClassifierSource {
     func load(numLabels: Int? = nil, seed: UInt64 = 0, scheme: LabelScheme? = nil) throws
         -> (model: any SequenceClassifierModel, warning: String?)
     {
-        switch self {
+        switch directory {
         case let .bert(d):
             let loaded = try d.load(BertForSequenceClassification.self, numLabels: numLabels, seed: seed) { scheme?.apply(to: &$0) }
             return (loaded.model, loaded.warning)
