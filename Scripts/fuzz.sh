@@ -23,7 +23,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(FuzzSafetensors FuzzConfig FuzzVocab FuzzTokenizerJSON FuzzEncode
     FuzzPretrainingText FuzzInstanceLines FuzzShard FuzzClassificationTSV FuzzCoNLL FuzzMultipleChoice FuzzSquad)
-export PATH=/opt/swift/usr/bin:$PATH
+source Scripts/setup.sh   # OpenBLAS/LAPACKE headers etc. when missing (a fresh machine)
 
 (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2)
 BIN=$(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)
