@@ -41,11 +41,7 @@ public struct BertModelDirectory: Sendable {
     }
 
     /// Reads the weights (typed error naming the file when it is not valid safetensors).
-    public func tensors() throws -> [String: Tensor] {
-        do { return try readSafetensors(weightsURL) } catch let e as BertError { throw e } catch {
-            throw BertError.malformedFile(path: weightsURL.path, reason: "\(error)")
-        }
-    }
+    public func tensors() throws -> [String: Tensor] { try readSafetensors(weightsURL) }
 
     /// The encoder alone. A pooler is built when the checkpoint has one; head weights
     /// (`cls.*`, `classifier.*`, `qa_outputs.*`) are left out; everything else loads strictly.

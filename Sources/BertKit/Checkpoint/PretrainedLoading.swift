@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// A BERT model class that can be built from a config and filled from a Hugging Face checkpoint
@@ -75,23 +76,42 @@ extension BertModelDirectory {
         configure: (inout BertConfig) -> Void = { _ in }
     ) throws -> LoadedBertModel<Model> {
         var config = self.config
-        if let numLabels {
-            guard numLabels > 0 else { throw BertError.invalidConfig("numLabels must be positive, got \(numLabels)") }
-            if numLabels != config.numLabels { config.numLabels = numLabels }
-        }
+        if let n = try validatedLabelCount(numLabels), n != config.numLabels { config.numLabels = n }
         configure(&config)
-        let tensors = try self.tensors()
-        var generator = RandomGenerator(seed: seed)
-        let model = Model(config: config, initialization: .zeros, generator: &generator)
-        let report = try BertCheckpoint.load(tensors, into: model, strict: false)
-        guard report.wrongShape.isEmpty else {
-            throw BertError.malformedFile(path: weightsURL.path, reason: "does not match \(Model.self) built from config.json: \(report)")
-        }
-        if !report.missing.isEmpty {
-            initializeBertWeights(model, config: config, generator: &generator, only: Set(report.missing))
-            packAttentionProjections(in: model)
-        }
-        model.eval()
-        return LoadedBertModel(model: model, report: report, source: url.path)
+        return try loadPretrained(
+            Model.self, tensors: tensors(), weightsURL: weightsURL, source: url.path, seed: seed,
+            build: { Model(config: config, initialization: .zeros, generator: &$0) },
+            fill: { try BertCheckpoint.load($0, into: $1, strict: false) },
+            initializeMissing: { model, missing, generator in
+                initializeBertWeights(model, config: config, generator: &generator, only: missing)
+                packAttentionProjections(in: model)
+            })
     }
+}
+
+/// `numLabels` as a label-count override: nil keeps the config's; it must be positive.
+func validatedLabelCount(_ numLabels: Int?) throws -> Int? {
+    if let numLabels, numLabels <= 0 { throw BertError.invalidConfig("numLabels must be positive, got \(numLabels)") }
+    return numLabels
+}
+
+/// `from_pretrained`'s steps, the same for every architecture's directory: build the model
+/// without random initialisation, fill it non-strictly from the checkpoint's `tensors`, refuse a
+/// tensor of the wrong shape (naming `weightsURL`), initialise what the checkpoint lacked from
+/// the `seed` stream (which goes on to the model's dropout layers), switch to evaluation mode.
+func loadPretrained<Model: Module>(
+    _ type: Model.Type, tensors: [String: Tensor], weightsURL: URL, source: String, seed: UInt64,
+    build: (inout RandomGenerator) -> Model,
+    fill: ([String: Tensor], Model) throws -> CheckpointReport,
+    initializeMissing: (Model, Set<String>, inout RandomGenerator) -> Void
+) throws -> LoadedBertModel<Model> {
+    var generator = RandomGenerator(seed: seed)
+    let model = build(&generator)
+    let report = try fill(tensors, model)
+    guard report.wrongShape.isEmpty else {
+        throw BertError.malformedFile(path: weightsURL.path, reason: "does not match \(Model.self) built from config.json: \(report)")
+    }
+    if !report.missing.isEmpty { initializeMissing(model, Set(report.missing), &generator) }
+    model.eval()
+    return LoadedBertModel(model: model, report: report, source: source)
 }

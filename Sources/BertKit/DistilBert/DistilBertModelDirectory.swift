@@ -59,26 +59,15 @@ public struct DistilBertModelDirectory: Sendable {
         configure: (inout DistilBertConfig) -> Void = { _ in }
     ) throws -> LoadedBertModel<Model> {
         var config = self.config
-        if let numLabels {
-            guard numLabels > 0 else { throw BertError.invalidConfig("numLabels must be positive, got \(numLabels)") }
-            if numLabels != config.numLabels { config.numLabels = numLabels }
-        }
+        if let n = try validatedLabelCount(numLabels), n != config.numLabels { config.numLabels = n }
         configure(&config)
-        let tensors: [String: Tensor]
-        do { tensors = try readSafetensors(weightsURL) } catch let e as BertError { throw e } catch {
-            throw BertError.malformedFile(path: weightsURL.path, reason: "\(error)")
-        }
-        var generator = RandomGenerator(seed: seed)
-        let model = Model(config: config, initialization: .zeros, generator: &generator)
-        let report = try DistilBertCheckpoint.load(tensors, into: model, strict: false)
-        guard report.wrongShape.isEmpty else {
-            throw BertError.malformedFile(path: weightsURL.path, reason: "does not match \(Model.self) built from config.json: \(report)")
-        }
-        if !report.missing.isEmpty {
-            initializeDistilBertWeights(model, config: config, generator: &generator, only: Set(report.missing))
-        }
-        model.eval()
-        return LoadedBertModel(model: model, report: report, source: url.path)
+        return try loadPretrained(
+            Model.self, tensors: readSafetensors(weightsURL), weightsURL: weightsURL, source: url.path, seed: seed,
+            build: { Model(config: config, initialization: .zeros, generator: &$0) },
+            fill: { try DistilBertCheckpoint.load($0, into: $1, strict: false) },
+            initializeMissing: { model, missing, generator in
+                initializeDistilBertWeights(model, config: config, generator: &generator, only: missing)
+            })
     }
 
     /// The tokenizer that goes with the model (``BertModelDirectory/loadTokenizer()``'s rules).
