@@ -111,4 +111,23 @@ import TensorCore
         #expect(model.pooler != nil && model.config.hiddenSize == 20)
         #expect(dir.vocabularyURL.lastPathComponent == "vocab.txt")
     }
+
+    /// With both vocabulary files, `vocabularyURL` names the one `loadTokenizer()` reads
+    /// (tokenizer.json), so messages about the tokenizer name the right file.
+    @Test func vocabularyURLIsTheFileTheTokenizerComesFrom() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bertvocab-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["config.json", "model.safetensors", "vocab.txt"] {
+            try FileManager.default.copyItem(at: fixturesURL("tiny_gelu").appendingPathComponent(name),
+                                             to: dir.appendingPathComponent(name))
+        }
+        #expect(try BertModelDirectory(dir).vocabularyURL.lastPathComponent == "vocab.txt")
+        try Data("{not json".utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
+        let both = try BertModelDirectory(dir)
+        #expect(both.vocabularyURL.lastPathComponent == "tokenizer.json")
+        do { _ = try both.loadTokenizer(); Issue.record("a malformed tokenizer.json was accepted") } catch {
+            #expect("\(error)".contains(both.vocabularyURL.path), "\(error)")
+        }
+    }
 }

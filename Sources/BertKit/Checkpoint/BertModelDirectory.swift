@@ -15,7 +15,7 @@ public struct BertModelDirectory: Sendable {
     public let url: URL
     public let config: BertConfig
     public let weightsURL: URL
-    /// `vocab.txt` if present, else `tokenizer.json`.
+    /// The file ``loadTokenizer()`` reads: `tokenizer.json` if present, else `vocab.txt`.
     public let vocabularyURL: URL
 
     public init(_ url: URL) throws {
@@ -31,10 +31,10 @@ public struct BertModelDirectory: Sendable {
         }
         let vocab = url.appendingPathComponent("vocab.txt")
         let tokenizer = url.appendingPathComponent("tokenizer.json")
-        if FileManager.default.fileExists(atPath: vocab.path) {
-            vocabularyURL = vocab
-        } else if FileManager.default.fileExists(atPath: tokenizer.path) {
+        if FileManager.default.fileExists(atPath: tokenizer.path) {
             vocabularyURL = tokenizer
+        } else if FileManager.default.fileExists(atPath: vocab.path) {
+            vocabularyURL = vocab
         } else {
             throw BertError.missingFile(path: vocab.path + " (or tokenizer.json)")
         }
