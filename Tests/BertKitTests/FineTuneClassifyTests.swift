@@ -46,8 +46,10 @@ import Tokenization
         #expect(scheme == .classes(["bad", "good"]))
         let loaded = try directory.load(BertForSequenceClassification.self, numLabels: 2, seed: 3) { scheme.apply(to: &$0) }
         #expect(Set(loaded.newlyInitialized).isSuperset(of: ["classifier.weight", "classifier.bias"]))
+        #expect(!loaded.model.bert.skipsPaddingPositions, "off by default: outputs at every position equal transformers'")
         let task = try SequenceClassificationTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), scheme: scheme,
                                                   train: train, eval: dev, maxLength: 16)
+        #expect(loaded.model.bert.skipsPaddingPositions, "the task reads token 0 only and turns padding skipping on")
         task.tokenizerSource = directory.url
         let before = try #require(try task.evaluate())
         let groups = ParameterGroup.excludingWeightDecay(loaded.model.namedParameters(), learningRate: 3e-3, weightDecay: 0.01)

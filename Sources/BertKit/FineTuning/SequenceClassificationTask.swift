@@ -42,8 +42,7 @@ public final class SequenceClassificationTask: FineTuningTask {
         }
         classifier = model
         // Only token 0 is read: the layers may skip padding (GLUE-style batches are mostly padding).
-        (model as? BertForSequenceClassification)?.bert.skipsPaddingPositions = true
-        (model as? DistilBertForSequenceClassification)?.distilbert.skipsPaddingPositions = true
+        model.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = Truncation(maxLength: maxLength)
         t.padding = nil

@@ -18,6 +18,9 @@ public protocol SequenceClassifierModel: Module {
     var padTokenId: Int { get }
     /// The architecture name written to `config.json` (`BertForSequenceClassification`, …).
     var architectureName: String { get }
+    /// Whether the encoder's per-token layers run on the real tokens only (the encoder's
+    /// `skipsPaddingPositions`); the logits read token 0 alone, so they do not change.
+    var skipsPaddingPositions: Bool { get set }
     /// Runs the model on `encodings` padded on the right to the longest with `padId`
     /// (HF `DataCollatorWithPadding`); the loss when `labels` are given.
     /// - Throws: `BertError.invalidInput` for ids outside the vocabulary, a length over the
@@ -32,6 +35,10 @@ extension BertForSequenceClassification: SequenceClassifierModel {
     public var maxPositions: Int { config.maxPositionEmbeddings }
     public var padTokenId: Int { config.padTokenId }
     public var architectureName: String { "BertForSequenceClassification" }
+    public var skipsPaddingPositions: Bool {
+        get { bert.skipsPaddingPositions }
+        set { bert.skipsPaddingPositions = newValue }
+    }
 
     public func classify(_ encodings: [Encoding], padId: Int, labels: SequenceLabels?) throws -> BertHeadOutput {
         try self(try EncodingCollation.input(encodings, padId: padId, config: config), labels: labels)  // logits [B, C]
@@ -49,6 +56,10 @@ extension DistilBertForSequenceClassification: SequenceClassifierModel {
     public var maxPositions: Int { config.maxPositionEmbeddings }
     public var padTokenId: Int { config.padTokenId }
     public var architectureName: String { "DistilBertForSequenceClassification" }
+    public var skipsPaddingPositions: Bool {
+        get { distilbert.skipsPaddingPositions }
+        set { distilbert.skipsPaddingPositions = newValue }
+    }
 
     /// Token types of pairs are dropped: DistilBERT has no segment embeddings (as HF's
     /// DistilBERT tokenizer returns none).
