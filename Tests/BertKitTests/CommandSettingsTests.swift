@@ -6,11 +6,8 @@ import TensorCore
 /// What the `bert` executable does before its real work: the OpenBLAS restart
 /// (`TensorCore.configureBLASForThisProcess()`, reported by `bench`) and `demo` finding its model.
 @Suite struct CommandSettingsTests {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String], environment: [String: String], directory: URL? = nil) throws -> Run {
-        let run = try BertBinary.run(arguments, in: directory, environment: environment)
-        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
+    static func run(_ arguments: [String], environment: [String: String], directory: URL? = nil) throws -> BertBinary.Run {
+        try BertBinary.run(arguments, in: directory, environment: environment)
     }
 
     /// The environment of this test without any OpenBLAS or opt-out variable.

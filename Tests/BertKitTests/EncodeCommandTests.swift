@@ -11,11 +11,8 @@ import Tokenization
 @Suite struct EncodeCommandTests {
     static var binary: URL { BertBinary.url }
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String], input: String) throws -> Run {
-        let run = try BertBinary.run(["encode"] + arguments, input: input)
-        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr)
+    static func run(_ arguments: [String], input: String) throws -> BertBinary.Run {
+        try BertBinary.run(["encode"] + arguments, input: input)
     }
 
     static func vectors(_ stdout: String) -> [[Float]] {

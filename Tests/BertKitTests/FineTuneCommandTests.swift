@@ -7,10 +7,7 @@ import TensorCore
 /// the synthetic task of ``FineTuneClassifyTests``, predictions agree between the two commands,
 /// and bad input stops with a message naming the file (and line) before anything is written.
 @Suite(.serialized) struct FineTuneCommandTests {
-    static func run(_ arguments: [String]) throws -> EncodeCommandTests.Run {
-        let run = try BertBinary.run(arguments)
-        return .init(status: run.status, stdout: run.stdout, stderr: run.stderr)
-    }
+    static func run(_ arguments: [String]) throws -> BertBinary.Run { try BertBinary.run(arguments) }
 
     @Test func finetunePredictClassify() throws {
         let dir = try FineTuneClassifyTests.directory("ft-cli")

@@ -7,10 +7,7 @@ import BertKit
 /// metrics and writes token<TAB>tag lines, and bad input stops with a message naming file and
 /// line before anything is written.
 @Suite(.serialized) struct FineTuneTagCommandTests {
-    static func run(_ arguments: [String]) throws -> EncodeCommandTests.Run {
-        let run = try BertBinary.run(arguments)
-        return .init(status: run.status, stdout: run.stdout, stderr: run.stderr)
-    }
+    static func run(_ arguments: [String]) throws -> BertBinary.Run { try BertBinary.run(arguments) }
 
     @Test func finetuneTagThenPredict() throws {
         let dir = try FineTuneClassifyTests.directory("tag-cli")

@@ -6,12 +6,7 @@ import BertKit
 /// script's instances, shards readable by the library, the progress line, a vocabulary without
 /// [MASK] refused before any output, and raw corpus → vocabulary → instances.
 @Suite struct PretrainingCommandTests {
-    struct Run { var status: Int32; var stderr: String }
-
-    static func run(_ arguments: [String]) throws -> Run {
-        let run = try BertBinary.run(arguments)
-        return Run(status: run.status, stderr: run.stderr)
-    }
+    static func run(_ arguments: [String]) throws -> BertBinary.Run { try BertBinary.run(arguments) }
 
     static func temporary(_ name: String) -> String { NSTemporaryDirectory() + "pd-\(UUID().uuidString)-" + name }
 
