@@ -4,7 +4,7 @@ import BertKit
 import TensorCore
 
 /// One case directory written by Scripts/make_distilbert_fixtures.py (Fixtures/distilbert/<case>).
-struct DistilBertFixture {
+struct DistilBertFixture: ParityFixtureCase {
     let dir: URL
     var config: DistilBertConfig
     let weights: [String: Tensor]
@@ -14,24 +14,7 @@ struct DistilBertFixture {
         dir = fixturesURL("distilbert/" + name)
         config = try DistilBertConfig(contentsOf: dir.appendingPathComponent("config.json"))
         weights = try readSafetensors(dir.appendingPathComponent("model.safetensors"))
-        let data = try Data(contentsOf: dir.appendingPathComponent("inputs.json"))
-        json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-    }
-
-    func file(_ name: String) throws -> [String: Tensor] {
-        try readSafetensors(dir.appendingPathComponent(name + ".safetensors"))
-    }
-
-    func ints(_ key: String) -> IntTensor {
-        let rows = json[key] as! [Any]
-        if let m = rows as? [[Int]] { return IntTensor(m.flatMap { $0 }, shape: [m.count, m.first?.count ?? 0]) }
-        let v = rows as! [Int]
-        return IntTensor(v, shape: [v.count])
-    }
-
-    func floats(_ key: String, shape: [Int]) -> Tensor {
-        let rows = json[key] as! [[[Double]]]
-        return Tensor(rows.flatMap { $0.flatMap { $0 } }.map { Float($0) }, shape: shape)
+        json = try Self.readInputs(dir)
     }
 
     func input() throws -> DistilBertInput {

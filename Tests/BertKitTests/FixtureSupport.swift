@@ -4,8 +4,41 @@ import BertKit
 import TensorCore
 import ParityTesting
 
+/// A parity case directory written by a fixture script: `inputs.json` (inputs and small
+/// outputs) and one `.safetensors` file per model class (outputs, extra parameters, gradients).
+protocol ParityFixtureCase {
+    var dir: URL { get }
+    var json: [String: Any] { get }
+}
+
+extension ParityFixtureCase {
+    static func readInputs(_ dir: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: dir.appendingPathComponent("inputs.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// Outputs, extra parameters and gradients of one head class.
+    func file(_ name: String) throws -> [String: Tensor] {
+        try readSafetensors(dir.appendingPathComponent(name + ".safetensors"))
+    }
+
+    /// An integer array of `inputs.json`: [B, T] from rows, [B] from a flat list.
+    func ints(_ key: String) -> IntTensor {
+        let rows = json[key] as! [Any]
+        if let m = rows as? [[Int]] { return IntTensor(m.flatMap { $0 }, shape: [m.count, m.first?.count ?? 0]) }
+        let v = rows as! [Int]
+        return IntTensor(v, shape: [v.count])
+    }
+
+    /// A number array of `inputs.json`, of any nesting, as a tensor of `shape`.
+    func floats(_ key: String, shape: [Int]) -> Tensor {
+        func flat(_ value: Any) -> [Double] { (value as? Double).map { [$0] } ?? (value as! [Any]).flatMap(flat) }
+        return Tensor(flat(json[key]!).map { Float($0) }, shape: shape)
+    }
+}
+
 /// One case directory written by Scripts/make_bert_fixtures.py.
-struct BertFixture {
+struct BertFixture: ParityFixtureCase {
     let dir: URL
     let config: BertConfig
     let base: [String: Tensor]
@@ -15,26 +48,7 @@ struct BertFixture {
         dir = fixturesURL(name)
         config = try BertConfig(contentsOf: dir.appendingPathComponent("config.json"))
         base = try readSafetensors(dir.appendingPathComponent("model.safetensors"))
-        let data = try Data(contentsOf: dir.appendingPathComponent("inputs.json"))
-        json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-    }
-
-    /// Outputs, extra parameters and gradients of one head class.
-    func file(_ name: String) throws -> [String: Tensor] {
-        try readSafetensors(dir.appendingPathComponent(name + ".safetensors"))
-    }
-
-    func ints(_ key: String) -> IntTensor {
-        let rows = json[key] as! [Any]
-        if let m = rows as? [[Int]] { return IntTensor(m.flatMap { $0 }, shape: [m.count, m.first?.count ?? 0]) }
-        let v = rows as! [Int]
-        return IntTensor(v, shape: [v.count])
-    }
-
-    func floats(_ key: String, shape: [Int]) -> Tensor {
-        let rows = json[key] as! [Any]
-        let flat: [Double] = (rows as? [[Double]])?.flatMap { $0 } ?? (rows as! [Double])
-        return Tensor(flat.map { Float($0) }, shape: shape)
+        json = try Self.readInputs(dir)
     }
 
     func input(_ config: BertConfig? = nil) throws -> BertInput {
