@@ -21,15 +21,7 @@ public final class DistilBertTransformer: Module {
     public func callAsFunction(_ hidden: Tensor, mask: Tensor, keepHiddenStates: Bool, keepAttentions: Bool,
                                packing: TokenPacking? = nil) -> (last: Tensor, hiddenStates: [Tensor], attentions: [Tensor])
     {
-        var h = hidden
-        var states: [Tensor] = []
-        var attentions: [Tensor] = []
-        for l in layer {
-            let (out, p) = l(h, mask: mask, keepProbabilities: keepAttentions, packing: packing)  // [B, T, H] or [N, H], [B, A, T, T]
-            h = out
-            if keepHiddenStates { states.append(h) }
-            if let p { attentions.append(p) }
-        }
-        return (h, states, attentions)
+        runEncoderLayers(layer, hidden, mask: mask, keepHiddenStates: keepHiddenStates, keepAttentions: keepAttentions,
+                         packing: packing)  // [B, T, H] or [N, H]
     }
 }
