@@ -46,7 +46,7 @@ struct LoadedClassifier {
     let labels: [String]?
 
     init(_ path: String, maxLength: Int) throws {
-        let source = try ClassifierSource(path)
+        let source = try ModelSource(path)
         let loaded = try source.load()
         if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
         let regression = source.problemType == .regression || source.numLabels == 1

@@ -39,7 +39,7 @@ struct FinetuneClassifyCommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting { try DistributedLaunch.run { mpi in
-            let source = try ClassifierSource(options.model)
+            let source = try ModelSource(options.model)
             let tokenizer = try source.tokenizer()
             let read = { (path: String) in
                 try ClassificationFile(url: URL(fileURLWithPath: path), textColumn: textColumn, pairColumn: pairColumn,

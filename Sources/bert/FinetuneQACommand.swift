@@ -15,7 +15,9 @@ struct FinetuneQACommand: ParsableCommand {
             Google's doc_stride is the step). Training: (CE(start) + CE(end)) / 2 per window, the [CLS] index \
             when the answer is not wholly inside. Evaluation: HF's postprocess_qa_predictions (n-best, max answer \
             length, v2 null threshold) and the official SQuAD metric (exact match and F1; v2 adds HasAns/NoAns). \
-            Writes OUTPUT/model (loads in transformers as BertForQuestionAnswering), OUTPUT/eval_results.json \
+            The model is BERT, or DistilBERT when config.json says "model_type": "distilbert". \
+            Writes OUTPUT/model (loads in transformers as BertForQuestionAnswering or \
+            DistilBertForQuestionAnswering), OUTPUT/eval_results.json \
             and, for --eval, OUTPUT/predictions.json and OUTPUT/nbest_predictions.json (and null_odds.json \
             under --version-2-with-negative) from the written model. --batch-size counts windows, --train-limit \
             questions.
@@ -30,16 +32,17 @@ struct FinetuneQACommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting { try DistributedLaunch.run { mpi in
-            let (directory, tokenizer) = try options.directory()
+            let source = try ModelSource(options.model)
+            let tokenizer = try source.tokenizer()
             var train = try SquadFile(url: URL(fileURLWithPath: options.train))
             if let n = options.trainLimit { train = train.prefix(n) }
             let eval = try options.eval.map { try SquadFile(url: URL(fileURLWithPath: $0)) }
-            let loaded = try directory.load(BertForQuestionAnswering.self, seed: options.seed)
+            let loaded = try source.loadQuestionAnswering(seed: options.seed)
             if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: tokenizer, train: train, eval: eval,
-                                                 settings: qa.settings(maxLength: options.maxLength(for: directory.config)),
+                                                 settings: qa.settings(maxLength: options.maxLength(forPositions: source.maxPositions)),
                                                  postprocess: qa.postprocess)
-            task.tokenizerSource = directory.url
+            task.tokenizerSource = source.url
             let run = try options.run(task: task, mpi: mpi)
             for note in QuestionAnsweringOptions.notes(task) { run.progress.message(note) }
             let result = try run.train()
@@ -49,7 +52,7 @@ struct FinetuneQACommand: ParsableCommand {
             summary += String(format: "; %.1f training examples/s", run.trainingExamplesPerSecond)
             if let eval, run.trainer.reducer?.isLeader ?? true {
                 // Answers of the model that was written (the best one, or the last).
-                let written = try BertModelDirectory(modelDirectory).load(BertForQuestionAnswering.self)
+                let written = try ModelSource(modelDirectory.path).loadQuestionAnswering()
                 let answering = try QuestionAnsweringTask(model: written.model, tokenizer: tokenizer, train: nil, eval: nil,
                                                           settings: task.settings, postprocess: task.postprocess)
                 let files = try QuestionAnsweringPostprocess.write(try answering.predict(eval), to: run.output)

@@ -78,12 +78,12 @@ struct PredictCommand: ParsableCommand {
 
     /// `--task qa`: answers for every question of the SQuAD file, and its metrics.
     func answerQuestions() throws {
-        let directory = try BertModelDirectory(URL(fileURLWithPath: model))
-        let loaded = try directory.load(BertForQuestionAnswering.self)
+        let source = try ModelSource(model)
+        let loaded = try source.loadQuestionAnswering()
         if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
         let file = try SquadFile(url: URL(fileURLWithPath: input))
-        let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), train: nil, eval: file,
-                                             settings: qa.settings(maxLength: min(maxLength, directory.config.maxPositionEmbeddings)),
+        let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: try source.tokenizer(), train: nil, eval: file,
+                                             settings: qa.settings(maxLength: min(maxLength, source.maxPositions)),
                                              postprocess: qa.postprocess)
         for note in QuestionAnsweringOptions.notes(task) { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         let predictions = try task.predict(file)

@@ -8,7 +8,9 @@ import Tokenization
 /// pre_classifier/classifier on the tiny DistilBERT encoder of the parity fixtures, learns the
 /// synthetic task of ``FineTuneClassifyTests``, writes an HF DistilBERT directory (model_type,
 /// architectures, labels) that loads back strictly with the same logits, and `bert classify` /
-/// `bert predict` run it.
+/// `bert predict` run it. Question answering the same way: the library loop learns the QA fixture
+/// questions on a tiny random DistilBERT, the written DistilBertForQuestionAnswering answers the same
+/// after reloading, and `bert finetune qa` / `bert predict --task qa` agree.
 @Suite(.serialized) struct FineTuneDistilBertTests {
     /// A model directory: the tiny DistilBertModel weights (no head), its config, the tiny vocabulary.
     static func encoderDirectory(in dir: URL) throws -> URL {
@@ -89,5 +91,73 @@ import Tokenization
             let alone = try withNoGrad { try model.classify([e], padId: 0, labels: nil).logits.toArray() }  // [1, 3]
             for j in 0..<3 { #expect(abs(alone[j] - values[k * 3 + j]) <= 1e-5, "row \(k): \(alone) alone, \(values) batched") }
         }
+    }
+
+    /// A tiny random DistilBERT encoder (dim 32, 2 layers, 64 positions) with the QA fixture
+    /// vocabulary, as an HF model directory.
+    static func questionAnsweringEncoder(in dir: URL) throws -> URL {
+        let vocab = QuestionAnsweringTests.directory.appendingPathComponent("vocab.txt")
+        let count = try String(contentsOf: vocab, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        let config = DistilBertConfig(vocabSize: count, dim: 32, nLayers: 2, nHeads: 4, hiddenDim: 48, maxPositionEmbeddings: 64)
+        var g = RandomGenerator(seed: 11)
+        let out = dir.appendingPathComponent("distil-qa")
+        try DistilBertCheckpoint.save(DistilBertModel(config: config, generator: &g), config: config, architecture: "DistilBertModel", to: out)
+        try FileManager.default.copyItem(at: vocab, to: out.appendingPathComponent("vocab.txt"))
+        return out
+    }
+
+    @Test func questionAnsweringLearnsSavesAndRunsFromTheCLI() throws {
+        let dir = try FineTuneClassifyTests.directory("qa-distil")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let encoder = try Self.questionAnsweringEncoder(in: dir)
+        let directory = try DistilBertModelDirectory(encoder)
+        let loaded = try directory.load(DistilBertForQuestionAnswering.self, seed: 3)
+        #expect(Set(loaded.newlyInitialized) == ["qa_outputs.weight", "qa_outputs.bias"])
+        let file = try QuestionAnsweringTests.file("squad_v1.json")
+        let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), train: file, eval: file,
+                                             settings: QuestionAnsweringTaskTests.settings, postprocess: .init(nBest: 20, maxAnswerLength: 30))
+        task.tokenizerSource = directory.url
+        #expect(loaded.model.distilbert.skipsPaddingPositions, "the task reads context tokens only and turns padding skipping on")
+        #expect(task.trainCount == 70)  // the windows of squad_v1.json, as for BERT
+        let before = try #require(try task.evaluate())
+        let groups = ParameterGroup.excludingWeightDecay(loaded.model.namedParameters(), learningRate: 3e-3, weightDecay: 0.01)
+        let trainer = FineTuningTrainer(model: loaded.model, optimizer: AdamW(groups), schedule: .linear(warmupSteps: 5, totalSteps: 120))
+        var settings = FineTuningRunSettings(batchSize: 16, steps: 120)
+        settings.keepBest = false
+        let run = try FineTuningRun(task: task, trainer: trainer, settings: settings, output: dir.appendingPathComponent("run"),
+                                    progress: ProgressLine(totalSteps: 120, inPlace: false, write: { _ in }))
+        let after = try #require(try run.train())
+        let losses = try MetricsLog.read(dir.appendingPathComponent("run/metrics.jsonl")).compactMap { $0["loss"] as? Double }
+        #expect(losses.last! < 0.5 * losses.first!, "training loss \(losses.first!) → \(losses.last!)")
+        #expect(after.score > before.score + 20, "F1 on the training questions \(before.score) → \(after.score)")
+
+        // The written directory is an HF DistilBertForQuestionAnswering that answers the same.
+        let model = dir.appendingPathComponent("run/model")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as! [String: Any]
+        #expect(config["model_type"] as? String == "distilbert")
+        #expect(config["architectures"] as? [String] == ["DistilBertForQuestionAnswering"])
+        let saved = try DistilBertModelDirectory(model)
+        let reloaded = try saved.load(DistilBertForQuestionAnswering.self)
+        #expect(reloaded.newlyInitialized.isEmpty && reloaded.unused.isEmpty)
+        let again = try QuestionAnsweringTask(model: reloaded.model, tokenizer: try saved.loadTokenizer(), train: nil, eval: file,
+                                              settings: QuestionAnsweringTaskTests.settings, postprocess: task.postprocess)
+        #expect(try again.predict(file) == task.lastPredictions)
+
+        // The CLI on the encoder: a new qa_outputs, predictions that `bert predict` reproduces.
+        let v1 = QuestionAnsweringTests.directory.appendingPathComponent("squad_v1.json").path
+        let output = dir.appendingPathComponent("cli")
+        let qaFlags = ["--max-length", "48", "--doc-stride", "12", "--max-query-length", "16"]
+        let r = try BertBinary.run(["finetune", "qa", "--model", encoder.path, "--train", v1, "--eval", v1, "--output", output.path,
+                                    "--steps", "6", "--batch-size", "8", "--lr", "1e-3"] + qaFlags)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("DistilBertForQuestionAnswering") && r.stderr.contains("qa_outputs.weight"), "\(r.stderr)")
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("predictions.json"))) as! [String: String]
+        #expect(Set(written.keys) == Set(file.examples.map(\.id)))
+        let answers = dir.appendingPathComponent("answers")
+        let p = try BertBinary.run(["predict", "--task", "qa", "--model", output.appendingPathComponent("model").path, "--input", v1,
+                                    "--output", answers.path] + qaFlags)
+        #expect(p.status == 0, "\(p.stderr)")
+        let predicted = try JSONSerialization.jsonObject(with: Data(contentsOf: answers.appendingPathComponent("predictions.json"))) as! [String: String]
+        #expect(predicted == written)
     }
 }

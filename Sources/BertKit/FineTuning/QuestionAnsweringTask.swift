@@ -2,7 +2,8 @@ import Foundation
 import TensorCore
 import Tokenization
 
-/// Extractive question answering (SQuAD v1.1 / v2.0) with `BertForQuestionAnswering`: questions
+/// Extractive question answering (SQuAD v1.1 / v2.0) with a ``QuestionAnsweringModel``
+/// (`BertForQuestionAnswering`, `DistilBertForQuestionAnswering`): questions
 /// become windows (``QuestionAnsweringFeatures``), training minimises (CE(start) + CE(end)) / 2
 /// over the windows (each window is one training example, as in HF `run_qa.py`), evaluation runs
 /// every window of the evaluation file, turns the logits into answers
@@ -19,7 +20,7 @@ import Tokenization
 /// let predictions = try task.predict(devFile)        // answers by question id
 /// ```
 public final class QuestionAnsweringTask: FineTuningTask {
-    public let reader: BertForQuestionAnswering
+    public let reader: any QuestionAnsweringModel
     public let tokenizer: BertTokenizer
     public let settings: QuestionAnsweringSettings
     public var postprocess: QuestionAnsweringPostprocessSettings
@@ -43,10 +44,10 @@ public final class QuestionAnsweringTask: FineTuningTask {
     /// - Throws: ``TrainingError/invalidSetting(_:)`` for settings that do not fit the model;
     ///   ``FineTuningError`` naming the file for an unanswerable question without
     ///   `versionTwoWithNegative` or a question that cannot be windowed.
-    public init(model: BertForQuestionAnswering, tokenizer: BertTokenizer, train: SquadFile?, eval: SquadFile?,
+    public init(model: any QuestionAnsweringModel, tokenizer: BertTokenizer, train: SquadFile?, eval: SquadFile?,
                 settings: QuestionAnsweringSettings, postprocess: QuestionAnsweringPostprocessSettings = .init()) throws {
-        guard settings.maxLength <= model.config.maxPositionEmbeddings else {
-            throw TrainingError.invalidSetting("max length \(settings.maxLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        guard settings.maxLength <= model.maxPositions else {
+            throw TrainingError.invalidSetting("max length \(settings.maxLength) exceeds max_position_embeddings \(model.maxPositions)")
         }
         try settings.validate()
         guard postprocess.nBest >= 1, postprocess.maxAnswerLength >= 1 else {
@@ -62,14 +63,14 @@ public final class QuestionAnsweringTask: FineTuningTask {
         }
         reader = model
         // Start/end logits are read at context tokens only: the layers may skip padding.
-        model.bert.skipsPaddingPositions = true
+        model.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = nil
         t.padding = nil
         self.tokenizer = t
         self.settings = settings
         self.postprocess = postprocess
-        padId = t.id(for: "[PAD]") ?? model.config.padTokenId
+        padId = t.id(for: "[PAD]") ?? model.padTokenId
         var truncated: [String] = []
         var skipped: [String] = []
         var trainFeatures: [QuestionAnsweringFeature] = []
@@ -95,10 +96,9 @@ public final class QuestionAnsweringTask: FineTuningTask {
 
     public func trainingLoss(_ indices: [Int]) throws -> Tensor {
         let batch = indices.map { trainFeatures[$0] }
-        let input = try EncodingCollation.input(batch.map(\.encoding), padId: padId, config: reader.config)
         let starts = IntTensor(batch.map(\.startPosition), shape: [batch.count])
         let ends = IntTensor(batch.map(\.endPosition), shape: [batch.count])
-        return try reader(input, startPositions: starts, endPositions: ends).loss!
+        return try reader.answerSpans(batch.map(\.encoding), padId: padId, startPositions: starts, endPositions: ends).loss!  // []
     }
 
     /// Start and end logits of every window, each row as long as its window, in evaluation mode
@@ -109,7 +109,7 @@ public final class QuestionAnsweringTask: FineTuningTask {
         try withNoGrad {
             for first in stride(from: 0, to: features.count, by: evalBatchSize) {
                 let chunk = Array(features[first..<min(first + evalBatchSize, features.count)])
-                let out = try reader(try EncodingCollation.input(chunk.map(\.encoding), padId: padId, config: reader.config))
+                let out = try reader.answerSpans(chunk.map(\.encoding), padId: padId, startPositions: nil, endPositions: nil)  // [b, T]
                 let t = out.startLogits.shape[1]
                 let s = out.startLogits.toArray(), e = out.endLogits.toArray()
                 for (r, f) in chunk.enumerated() {
@@ -169,10 +169,10 @@ public final class QuestionAnsweringTask: FineTuningTask {
         return evaluation(starts: starts, ends: ends)
     }
 
-    /// Writes config.json, model.safetensors (HF names, `BertForQuestionAnswering`) and the
+    /// Writes config.json, model.safetensors (HF names, the reader's architecture) and the
     /// tokenizer files.
     public func save(to directory: URL) throws {
-        try BertCheckpoint.save(reader, config: reader.config, architecture: "BertForQuestionAnswering", to: directory)
+        try reader.save(to: directory)
         if let tokenizerSource { try TokenizerFiles.copy(from: tokenizerSource, to: directory) }
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 import TensorCore
 import Tokenization
 
-/// An HF model directory holding a sequence classifier or an encoder to put one on: BERT, or
-/// DistilBERT when config.json says `"model_type": "distilbert"`.
-struct ClassifierSource {
+/// An HF model directory holding a task model or an encoder to put one on: BERT, or DistilBERT
+/// when config.json says `"model_type": "distilbert"`.
+struct ModelSource {
     enum Directory {
         case bert(BertModelDirectory)
         case distilBert(DistilBertModelDirectory)
@@ -43,8 +43,8 @@ struct ClassifierSource {
         case let .distilBert(d): (tokenizer, size) = (try d.loadTokenizer(), d.config.vocabSize)
         }
         guard tokenizer.vocabulary.count == size else {
-            let vocab = url.appendingPathComponent("vocab.txt")
-            let file = FileManager.default.fileExists(atPath: vocab.path) ? vocab : url.appendingPathComponent("tokenizer.json")
+            let json = url.appendingPathComponent("tokenizer.json")  // the file loadTokenizer() read
+            let file = FileManager.default.fileExists(atPath: json.path) ? json : url.appendingPathComponent("vocab.txt")
             throw FineTuningError.modelMismatch("\(file.path) has \(tokenizer.vocabulary.count) tokens, "
                 + "config.json says vocab_size \(size): the tokenizer is not the model's")
         }
@@ -62,6 +62,19 @@ struct ClassifierSource {
             return (loaded.model, loaded.warning)
         case let .distilBert(d):
             let loaded = try d.load(DistilBertForSequenceClassification.self, numLabels: numLabels, seed: seed) { scheme?.apply(to: &$0) }
+            return (loaded.model, loaded.warning)
+        }
+    }
+
+    /// The question-answering reader, its `qa_outputs` loaded or newly initialised from `seed`,
+    /// and the warning `from_pretrained` prints for the same load.
+    func loadQuestionAnswering(seed: UInt64 = 0) throws -> (model: any QuestionAnsweringModel, warning: String?) {
+        switch directory {
+        case let .bert(d):
+            let loaded = try d.load(BertForQuestionAnswering.self, seed: seed)
+            return (loaded.model, loaded.warning)
+        case let .distilBert(d):
+            let loaded = try d.load(DistilBertForQuestionAnswering.self, seed: seed)
             return (loaded.model, loaded.warning)
         }
     }
