@@ -114,6 +114,43 @@ import Tokenization
         return task
     }
 
+    /// The tagging loss is a mean over labelled tokens, so gradient accumulation weighs each
+    /// micro-batch by its labelled tokens (``TokenClassificationTask/lossWeight(_:)``): two
+    /// micro-batches of 4 sentences give the loss and every gradient of one batch of 8 (dropout 0).
+    @Test func accumulatedMicroBatchesEqualTheWholeBatch() throws {
+        let dir = try FineTuneClassifyTests.directory("tag-accumulate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let train = try CoNLLFile(url: FineTuneClassifyTests.write(Self.conll(8, seed: 4), dir.appendingPathComponent("train.conll")))
+        let directory = try BertModelDirectory(Self.model)
+        let tags = try TagScheme(training: train, config: directory.config)
+        func make() throws -> (TokenClassificationTask, FineTuningTrainer) {
+            let loaded = try directory.load(BertForTokenClassification.self, numLabels: tags.count, seed: 3) {
+                tags.apply(to: &$0)
+                ($0.hiddenDropoutProb, $0.attentionProbsDropoutProb, $0.classifierDropout) = (0, 0, 0)
+            }
+            let task = try TokenClassificationTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), tags: tags,
+                                                   train: train, eval: nil, maxLength: 24)
+            let groups = [ParameterGroup(loaded.model.namedParameters(), learningRate: 0.1, weightDecay: 0)]
+            return (task, FineTuningTrainer(model: loaded.model, optimizer: SGD(groups), schedule: .constant, maxGradientNorm: nil))
+        }
+        let (whole, wholeTrainer) = try make(), (split, splitTrainer) = try make()
+        let halves = [Array(0..<4), Array(4..<8)]
+        let before = whole.tagger.namedParameters().map { $0.1.value.toArray() }
+        #expect(split.lossWeight(halves[0]) != split.lossWeight(halves[1]), "halves with equal token counts would prove nothing")
+        let a = try wholeTrainer.step(microBatches: [8], weights: [whole.lossWeight(Array(0..<8))]) { _ in try whole.trainingLoss(Array(0..<8)) }
+        let b = try splitTrainer.step(microBatches: [4, 4], weights: halves.map(split.lossWeight)) { try split.trainingLoss(halves[$0]) }
+        #expect(abs(a.loss - b.loss) <= 1e-6 * a.loss, "loss \(a.loss) whole, \(b.loss) accumulated")
+        // SGD without momentum: each parameter moved by −0.1 · its gradient.
+        var moved = 0
+        for (((name, p), (_, q)), start) in zip(zip(whole.tagger.namedParameters(), split.tagger.namedParameters()), before) {
+            let want = Tensor(zip(p.value.toArray(), start).map { $0 - $1 }, shape: p.value.shape)
+            let got = Tensor(zip(q.value.toArray(), start).map { $0 - $1 }, shape: q.value.shape)
+            expectGradClose(got, want, rtol: 1e-5, "update of \(name)")
+            if want.toArray().contains(where: { $0 != 0 }) { moved += 1 }
+        }
+        #expect(moved > 10)
+    }
+
     @Test func libraryLoopLearnsAndSavesTags() throws {
         let dir = try FineTuneClassifyTests.directory("tag-lib")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -119,7 +119,9 @@ public final class FineTuningRun {
             let micro = (0..<settings.gradientAccumulation).map { _ in
                 Array(cursor.next(settings.batchSize * world)[(rank * settings.batchSize)..<((rank + 1) * settings.batchSize)])
             }
-            let result = try trainer.step(microBatches: micro.map(\.count)) { try task.trainingLoss(micro[$0]) }
+            let result = try trainer.step(microBatches: micro.map(\.count), weights: micro.map(task.lossWeight)) {
+                try task.trainingLoss(micro[$0])
+            }
             let seconds = Date().timeIntervalSince(started)
             trainingSeconds += seconds
             trainedExamples += result.examples

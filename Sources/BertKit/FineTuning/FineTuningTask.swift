@@ -43,6 +43,10 @@ public protocol FineTuningTask: AnyObject {
     var trainCount: Int { get }
     /// Mean loss over the training examples at `indices`, with a graph to the parameters.
     func trainingLoss(_ indices: [Int]) throws -> Tensor
+    /// How many terms ``trainingLoss(_:)`` averages for `indices`: the examples (the default), or
+    /// e.g. the labelled tokens of a tagging batch. Micro-batches and processes are weighted by
+    /// it, so they give the loss and gradient of the one large batch.
+    func lossWeight(_ indices: [Int]) -> Int
     /// The task metric on the evaluation data; nil when there is none.
     func evaluate() throws -> TaskEvaluation?
     /// Writes the model as an HF model directory (config with labels, weights, tokenizer files).
@@ -59,6 +63,7 @@ public protocol FineTuningTask: AnyObject {
 }
 
 extension FineTuningTask {
+    public func lossWeight(_ indices: [Int]) -> Int { indices.count }
     public var evaluationCount: Int { 0 }
     public func evaluationOutputs(_ range: Range<Int>) throws -> [[Float]] { [] }
     public func evaluation(fromOutputs outputs: [[Float]]) throws -> TaskEvaluation? { try evaluate() }

@@ -4,7 +4,8 @@ import TensorCore
 public struct FineTuningStepResult: Sendable, Equatable {
     /// The 1-based number of this step.
     public var step: Int
-    /// The task loss averaged over every example of the step (example-weighted over micro-batches).
+    /// The task loss averaged over every example of the step (every loss term: micro-batches
+    /// and processes weighted by their loss weights, e.g. labelled tokens for tagging).
     public var loss: Double
     public var examples: Int
     /// The learning rate of the first parameter group during this step.
@@ -16,8 +17,10 @@ public struct FineTuningStepResult: Sendable, Equatable {
 /// One optimizer step of any fine-tuning task — the task's loss on each micro-batch, backward,
 /// gradient clipping, learning-rate schedule, update (``ClippedUpdate``, as pretraining).
 ///
-/// Micro-batch i's mean loss is weighted nᵢ / Σn, so k micro-batches give the gradient of the
-/// one large batch.
+/// Micro-batch i's mean loss is weighted wᵢ / Σw, where wᵢ is the number of terms that mean
+/// averages (its examples, or e.g. its labelled tokens: ``FineTuningTask/lossWeight(_:)``), so k
+/// micro-batches — and the processes of a data-parallel run — give the gradient of the one large
+/// batch.
 ///
 /// ```swift
 /// let trainer = FineTuningTrainer(model: classifier, optimizer: AdamW(groups),
@@ -34,7 +37,7 @@ public final class FineTuningTrainer {
     public var completedSteps = 0
     /// Sums gradients, example counts and losses over the processes of a data-parallel run
     /// (nil: one process). Each process then passes its own share of the global batch to
-    /// ``step(microBatches:loss:)``; losses are weighted by the global example count.
+    /// ``step(microBatches:weights:loss:)``; losses are weighted by the global loss weight.
     public var reducer: (any GradientReducer)?
 
     public init(model: any Module, optimizer: any Optimizer, schedule: LearningRateSchedule,
@@ -47,25 +50,33 @@ public final class FineTuningTrainer {
 
     /// Runs one step over micro-batches of the given example counts; `loss(i)` returns the mean
     /// loss of micro-batch i (a scalar with a graph to the model's parameters).
+    /// - Parameter weights: how many terms each micro-batch's mean averages (nil: its examples).
     /// - Throws: ``TrainingError/nonFiniteLoss(step:loss:gradientNorm:)`` (nothing updated), or
     ///   what `loss` throws.
-    public func step(microBatches sizes: [Int], loss: (Int) throws -> Tensor) throws -> FineTuningStepResult {
-        check(!sizes.isEmpty && sizes.allSatisfy { $0 > 0 }, "FineTuningTrainer.step: empty micro-batch")
+    public func step(microBatches sizes: [Int], weights: [Int]? = nil, loss: (Int) throws -> Tensor) throws -> FineTuningStepResult {
+        check(!sizes.isEmpty && sizes.allSatisfy { $0 > 0 }, "FineTuningTrainer.step: empty micro-batch \(sizes)")
+        let weights = weights ?? sizes
+        check(weights.count == sizes.count && weights.allSatisfy { $0 >= 0 },
+              "FineTuningTrainer.step: loss weights \(weights) for micro-batches \(sizes)")
         let stepNumber = completedSteps + 1
         let distributed = (reducer?.worldSize ?? 1) > 1
-        let local = sizes.reduce(0, +)
         // Loss weights over the global batch: the processes' gradients then sum to its gradient.
-        let total = distributed ? Int(try reducer!.sum([Double(local)])[0]) : local
+        var (total, totalWeight) = (sizes.reduce(0, +), weights.reduce(0, +))
+        if distributed {
+            let sums = try reducer!.sum([Double(total), Double(totalWeight)])
+            (total, totalWeight) = (Int(sums[0]), Int(sums[1]))
+        }
         let weighted = sizes.count > 1 || distributed
         model.train()
         optimizer.zeroGrad()
         var sum = 0.0
         var finite = true
-        for (i, n) in sizes.enumerated() {
+        for (i, w) in weights.enumerated() {
             var l = try loss(i)
-            if weighted { l = l * (Float(n) / Float(total)) }
+            // (No loss term anywhere — e.g. no labelled token: every loss is 0, and so its weight.)
+            if weighted { l = l * (totalWeight > 0 ? Float(w) / Float(totalWeight) : 0) }
             let value = Double(l.item)
-            sum += value  // already weighted; alone with one micro-batch n == total
+            sum += value  // already weighted; alone with one micro-batch its weight is the total
             if !value.isFinite {
                 finite = false
                 // Alone: stop here. Distributed: every process still takes part in the reduction.

@@ -137,6 +137,12 @@ public final class TokenClassificationTask: FineTuningTask {
         }
     }
 
+    /// The labelled tokens at `indices` (the loss is their mean, as HF's): a batch with twice
+    /// the labelled tokens weighs twice in gradient accumulation and across processes.
+    public func lossWeight(_ indices: [Int]) -> Int {
+        indices.reduce(0) { $0 + trainFeatures[$1].labels.count { $0 != -100 } }
+    }
+
     public func trainingLoss(_ indices: [Int]) throws -> Tensor {
         let chosen = indices.map { trainFeatures[$0] }
         let input = try EncodingCollation.input(chosen.map(\.encoding), padId: padId, config: tagger.config)  // [B, T]
