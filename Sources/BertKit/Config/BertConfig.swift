@@ -171,19 +171,9 @@ public struct BertConfig: Codable, Equatable, Sendable {
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
         id2label = [:]
         label2id = [:]
-        let statedLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
-        if let n = statedLabels, !(0...Self.limit("num_labels")).contains(n) {
-            throw BertError.invalidConfig("num_labels must be an integer in 0...\(Self.limit("num_labels")), got \(n)")
-        }
+        let statedLabels = try ConfigLabels.checkedCount(try c.decodeIfPresent(Int.self, forKey: .numLabels))
         if let raw = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
-            var map: [Int: String] = [:]
-            for (k, v) in raw {
-                guard let i = Int(k) else { throw BertError.invalidConfig("id2label key \"\(k)\" is not an integer") }
-                map[i] = v
-            }
-            guard Set(map.keys) == Set(0..<map.count) else {
-                throw BertError.invalidConfig("id2label keys must be 0..<\(map.count)")
-            }
+            let map = try ConfigLabels.names(raw)
             id2label = map
             label2id = try c.decodeIfPresent([String: Int].self, forKey: .label2id)
                 ?? Dictionary(map.map { ($1, $0) }, uniquingKeysWith: { Swift.max($0, $1) })  // a repeated name: the last id, as HF

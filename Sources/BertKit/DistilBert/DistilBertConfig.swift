@@ -124,20 +124,9 @@ public struct DistilBertConfig: Decodable, Equatable, Sendable {
             problemType = nil
         }
         id2label = [:]
-        let statedLabels = try c.decodeIfPresent(Int.self, forKey: .numLabels)
-        if let n = statedLabels, !(0...BertConfig.limit("num_labels")).contains(n) {
-            throw BertError.invalidConfig("num_labels must be an integer in 0...\(BertConfig.limit("num_labels")), got \(n)")
-        }
+        let statedLabels = try ConfigLabels.checkedCount(try c.decodeIfPresent(Int.self, forKey: .numLabels))
         if let raw = try c.decodeIfPresent([String: String].self, forKey: .id2label) {
-            var map: [Int: String] = [:]
-            for (k, v) in raw {
-                guard let i = Int(k) else { throw BertError.invalidConfig("id2label key \"\(k)\" is not an integer") }
-                map[i] = v
-            }
-            guard Set(map.keys) == Set(0..<map.count) else {
-                throw BertError.invalidConfig("id2label keys must be 0..<\(map.count)")
-            }
-            id2label = map
+            id2label = try ConfigLabels.names(raw)
         }
         if let n = statedLabels, n != id2label.count {
             numLabels = n
