@@ -14,7 +14,8 @@ struct FillMaskCommand: ParsableCommand {
             Each text gives one JSON line, exactly what transformers' pipeline("fill-mask", top_k=K) returns for \
             it: with one [MASK], a list of K objects {score, token, token_str, sequence}; with several, one such \
             list per [MASK] (sequences then keep the special tokens, as the pipeline does). The model directory \
-            needs a masked-LM head (BertForPreTraining or BertForMaskedLM, e.g. bert pretrain's OUTPUT/model).
+            needs a masked-LM head (BertForPreTraining or BertForMaskedLM, e.g. bert pretrain's OUTPUT/model; \
+            DistilBertForMaskedLM when config.json says "model_type": "distilbert").
             Example: bert fill-mask --model run/model --top-k 5 "the [MASK] of the union is strong"
             """
     )
@@ -31,7 +32,7 @@ struct FillMaskCommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         let fill: FillMask
-        do { fill = try FillMask(directory: try BertModelDirectory(URL(fileURLWithPath: model))) } catch let error as BertError {
+        do { fill = try ModelSource(model).fillMask() } catch let error as BertError {
             throw CLIError(message: error.description)
         } catch let error as TokenizationError {
             throw CLIError(message: error.description)

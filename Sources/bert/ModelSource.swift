@@ -78,4 +78,12 @@ struct ModelSource {
             return (loaded.model, loaded.warning)
         }
     }
+
+    /// The fill-mask pipeline on the directory's masked-LM head.
+    func fillMask() throws -> FillMask {
+        switch directory {
+        case let .bert(d): try FillMask(directory: d)
+        case let .distilBert(d): try FillMask(directory: d)
+        }
+    }
 }

@@ -5,12 +5,13 @@ import TensorCore
 
 /// `FillMask` and `bert fill-mask` against transformers' fill-mask pipeline on the tiny
 /// checkpoint (Tests/BertKitTests/Fixtures/fill_mask.json, Scripts/make_fill_mask_fixtures.py):
-/// same tokens in the same order, same token_str and sequence, scores to float rounding.
+/// same tokens in the same order, same token_str and sequence, scores to float rounding. The same
+/// for DistilBERT on the tiny random DistilBertForMaskedLM of Fixtures/distilbert/fill_mask.
 @Suite struct FillMaskTests {
     struct Case { var text: String; var topK: Int; var output: [[[String: Any]]]; var multiple: Bool }
 
-    static func cases() throws -> [Case] {
-        let data = try Data(contentsOf: fixturesURL("fill_mask.json"))
+    static func cases(_ url: URL = fixturesURL("fill_mask.json")) throws -> [Case] {
+        let data = try Data(contentsOf: url)
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         return (json["cases"] as! [[String: Any]]).map { c in
             let single = c["output"] as? [[String: Any]]
@@ -59,5 +60,31 @@ import TensorCore
                 }
             }
         }
+    }
+
+    @Test func distilBertMatchesTheTransformersPipeline() throws {
+        let dir = fixturesURL("distilbert/fill_mask")
+        let fill = try FillMask(directory: try DistilBertModelDirectory(dir))
+        let cases = try Self.cases(dir.appendingPathComponent("fill_mask.json"))
+        #expect(cases.count == 5)
+        for c in cases {
+            Self.compare(try fill(c.text, topK: c.topK), c.output, c.text)
+        }
+        // bert fill-mask picks DistilBERT from config.json and prints the same.
+        let single = cases.filter { !$0.multiple }
+        let run = try BertBinary.run(["fill-mask", "--model", dir.path, "--top-k", "1"] + single.map(\.text))
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == single.count)
+        for (line, c) in zip(lines, single) {
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]])
+            #expect(parsed.count == 1 && parsed[0]["token"] as? Int == c.output[0][0]["token"] as? Int, "\(c.text)")
+        }
+        // A DistilBERT checkpoint without the masked-LM head (a sequence classifier) is refused.
+        let classifier = fixturesURL("distilbert/tiny")
+        #expect(throws: BertError.self) { try FillMask(directory: try DistilBertModelDirectory(classifier)) }
+        let refused = try BertBinary.run(["fill-mask", "--model", classifier.path, "[MASK] w1"])
+        #expect(refused.status != 0 && refused.stderr.contains("has no masked-LM head") && refused.stderr.contains("vocab_projector.bias"),
+                "\(refused.stderr)")
     }
 }

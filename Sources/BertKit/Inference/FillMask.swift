@@ -19,9 +19,38 @@ public struct FillMaskPrediction: Sendable, Equatable, Codable {
     }
 }
 
+/// A model with a masked-LM head that ``FillMask`` runs: ``BertForMaskedLM`` or
+/// ``DistilBertForMaskedLM``.
+///
+/// ```swift
+/// let model: any MaskedLanguageModel = loaded.model
+/// let logits = try model.vocabularyLogits([2, 7, 4, 3])   // [1, 4, V]
+/// ```
+public protocol MaskedLanguageModel: Module {
+    /// The longest input the position table takes, special tokens included.
+    var maxPositions: Int { get }
+    /// Vocabulary logits [1, T, V] at every position of one sequence of token ids (no padding).
+    /// - Throws: `BertError.invalidInput` for ids outside the vocabulary.
+    func vocabularyLogits(_ ids: [Int]) throws -> Tensor
+}
+
+extension BertForMaskedLM: MaskedLanguageModel {
+    public var maxPositions: Int { config.maxPositionEmbeddings }
+    public func vocabularyLogits(_ ids: [Int]) throws -> Tensor {
+        try self(try BertInput(inputIds: IntTensor(ids, shape: [1, ids.count]), config: config)).logits  // [1, T, V]
+    }
+}
+
+extension DistilBertForMaskedLM: MaskedLanguageModel {
+    public var maxPositions: Int { config.maxPositionEmbeddings }
+    public func vocabularyLogits(_ ids: [Int]) throws -> Tensor {
+        try self(try DistilBertInput(inputIds: IntTensor(ids, shape: [1, ids.count]), config: config)).logits  // [1, T, V]
+    }
+}
+
 /// The masked-LM "fill in the blank" of Hugging Face's `fill-mask` pipeline: the text is encoded
 /// with `[CLS]`/`[SEP]`, and for each `[MASK]` the `topK` most probable tokens are returned with
-/// their softmax score and the filled-in text.
+/// their softmax score and the filled-in text. BERT and DistilBERT.
 ///
 /// ```swift
 /// let directory = try BertModelDirectory(URL(fileURLWithPath: "run/model"))
@@ -30,12 +59,12 @@ public struct FillMaskPrediction: Sendable, Equatable, Codable {
 /// candidates[0][0].tokenString                                      // "state"
 /// ```
 public struct FillMask {
-    public let model: BertForMaskedLM
+    public let model: any MaskedLanguageModel
     public let tokenizer: BertTokenizer
     public let maskId: Int
 
     /// - Throws: ``BertError/invalidInput(_:)`` when the vocabulary has no `[MASK]`.
-    public init(model: BertForMaskedLM, tokenizer: BertTokenizer, maskToken: String = "[MASK]") throws {
+    public init(model: any MaskedLanguageModel, tokenizer: BertTokenizer, maskToken: String = "[MASK]") throws {
         guard let maskId = tokenizer.id(for: maskToken) else {
             throw BertError.invalidInput("the vocabulary has no \(maskToken) token")
         }
@@ -51,12 +80,26 @@ public struct FillMask {
     ///   head (e.g. a sentence-embedding model): predictions from random weights mean nothing.
     public init(directory: BertModelDirectory) throws {
         let loaded = try directory.load(BertForMaskedLM.self)
-        let head = loaded.report.missing.filter { $0.hasPrefix("cls.") }
-        guard head.isEmpty else {
-            throw BertError.malformedFile(path: directory.weightsURL.path,
-                                          reason: "has no masked-LM head (\(head.sorted().joined(separator: ", ")) missing)")
-        }
+        try Self.requireHead(loaded.report.missing.filter { $0.hasPrefix("cls.") }, weights: directory.weightsURL)
         try self.init(model: loaded.model, tokenizer: try directory.loadTokenizer())
+    }
+
+    /// Loads a DistilBERT directory as `DistilBertForMaskedLM` (`distilbert-base-uncased` has its
+    /// head) with its tokenizer.
+    /// - Throws: ``BertError/malformedFile(path:reason:)`` when the checkpoint has no masked-LM
+    ///   head (`vocab_transform`, `vocab_layer_norm`, `vocab_projector`).
+    public init(directory: DistilBertModelDirectory) throws {
+        let loaded = try directory.load(DistilBertForMaskedLM.self)
+        try Self.requireHead(loaded.report.missing.filter { !$0.hasPrefix("distilbert.") }, weights: directory.weightsURL)
+        try self.init(model: loaded.model, tokenizer: try directory.loadTokenizer())
+    }
+
+    /// Predictions from random head weights mean nothing: refuse a checkpoint that lacks them.
+    static func requireHead(_ missing: [String], weights: URL) throws {
+        guard missing.isEmpty else {
+            throw BertError.malformedFile(path: weights.path,
+                                          reason: "has no masked-LM head (\(missing.sorted().joined(separator: ", ")) missing)")
+        }
     }
 
     /// The `topK` candidates for each mask of `text`, masks in text order.
@@ -69,12 +112,11 @@ public struct FillMask {
         let ids = try t.encode(text).ids
         let masks = ids.indices.filter { ids[$0] == maskId }
         guard !masks.isEmpty else { throw BertError.invalidInput("no [MASK] token in the input: \(text)") }
-        guard ids.count <= model.config.maxPositionEmbeddings else {
-            throw BertError.invalidInput("the input has \(ids.count) tokens, more than max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        guard ids.count <= model.maxPositions else {
+            throw BertError.invalidInput("the input has \(ids.count) tokens, more than max_position_embeddings \(model.maxPositions)")
         }
-        let input = try BertInput(inputIds: IntTensor(ids, shape: [1, ids.count]), config: model.config)
-        let logits = try withNoGrad { try model(input).logits }   // [1, T, V]
-        let v = model.config.vocabSize
+        let logits = try withNoGrad { try model.vocabularyLogits(ids) }   // [1, T, V]
+        let v = logits.shape[2]
         let values = logits.toArray()
         let k = max(0, min(topK, v))
         return masks.map { position in
