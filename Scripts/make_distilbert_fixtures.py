@@ -14,8 +14,9 @@ Cases (random weights, eval mode / dropout 0, eager attention, float32):
 Each case directory holds config.json, model.safetensors, inputs.json (ids, mask, labels, a random
 projection of the last hidden state) and <Class>.safetensors: "out.<name>" outputs, "loss" and
 "grad.<name>" for every named parameter of that class, and for DistilBertForQuestionAnswering /
-DistilBertForMaskedLM (tiny case, on the same encoder weights) "param.<name>" for their head
-parameters. dim 12 keeps all files < 200 KB together.
+DistilBertForMaskedLM / DistilBertForTokenClassification / DistilBertForMultipleChoice (tiny case,
+on the same encoder weights) "param.<name>" for their head parameters. Multiple choice reads
+inputs.json's mc_* arrays ([B, C, T] ids and mask, [B] labels). dim 12 keeps all files small.
 """
 import json
 import os
@@ -133,6 +134,39 @@ def main():
                 for key in ["logits", "start_logits", "end_logits"]:
                     if getattr(out, key, None) is not None:
                         tensors["out." + key] = getattr(out, key).detach().contiguous()
+                for n, p in model.named_parameters():
+                    if not n.startswith("distilbert."):
+                        tensors["param." + n] = p.detach().contiguous().clone()
+                tensors.update(gradients(model))
+                save_file(tensors, os.path.join(d, cls.__name__ + ".safetensors"))
+
+            # Added after the heads above, so their files do not change: token labels (-100 on
+            # padding and on one real token) and a [B, C, T] multiple-choice batch.
+            token_labels = torch.randint(0, 3, (b, t), generator=gen)
+            token_labels[1, 5:] = -100
+            token_labels[0, 3] = -100
+            mc_ids = torch.randint(1, 99, (b, 3, 6), generator=gen)
+            mc_mask = torch.ones(b, 3, 6, dtype=torch.long)
+            mc_mask[0, 1, 4:] = 0
+            mc_mask[1, 2, 3:] = 0
+            mc_ids[mc_mask == 0] = 0
+            mc_labels = torch.tensor([1, 2])
+            inputs.update({"token_labels": token_labels.tolist(), "mc_input_ids": mc_ids.tolist(),
+                           "mc_attention_mask": mc_mask.tolist(), "mc_labels": mc_labels.tolist()})
+            for cls, kwargs in [(transformers.DistilBertForTokenClassification,
+                                 dict(input_ids=ids, attention_mask=mask, labels=token_labels)),
+                                (transformers.DistilBertForMultipleChoice,
+                                 dict(input_ids=mc_ids, attention_mask=mc_mask, labels=mc_labels))]:
+                model = cls(config).eval()
+                model.distilbert.load_state_dict(head.distilbert.state_dict())
+                with torch.no_grad():
+                    for n, p in model.named_parameters():
+                        if not n.startswith("distilbert.") and n.endswith("bias"):
+                            p.add_(0.1 * torch.randn(p.shape, generator=gen))
+                model.zero_grad()
+                out = model(**kwargs)
+                out.loss.backward()
+                tensors = {"loss": out.loss.detach().reshape(1), "out.logits": out.logits.detach().contiguous()}
                 for n, p in model.named_parameters():
                     if not n.startswith("distilbert."):
                         tensors["param." + n] = p.detach().contiguous().clone()

@@ -159,6 +159,34 @@ struct DistilBertFixture: ParityFixtureCase {
         tensors["vocab_projector.weight"] = tensors["distilbert.embeddings.word_embeddings.weight"]
         #expect(try DistilBertCheckpoint.load(tensors, into: model).isClean)
     }
+
+    @Test func tokenClassificationForwardAndGradients() throws {
+        let fx = try DistilBertFixture("tiny")
+        let file = try fx.file("DistilBertForTokenClassification")
+        var rng = RandomGenerator(seed: 7)
+        let model = try loadedHead(DistilBertForTokenClassification(config: fx.config, generator: &rng), fx, file)
+        let labels = fx.ints("token_labels")
+        #expect(labels.values.contains(-100) && labels.shape == [2, 7])
+        let out = try model(try fx.input(), labels: labels)
+        expectClose(out.logits, file["out.logits"]!, "token logits")
+        expectClose(out.loss!, file["loss"]!.reshape([]), "token loss")
+        out.loss!.backward()
+        expectGradients(model, file)
+    }
+
+    @Test func multipleChoiceForwardAndGradients() throws {
+        let fx = try DistilBertFixture("tiny")
+        let file = try fx.file("DistilBertForMultipleChoice")
+        var rng = RandomGenerator(seed: 8)
+        let model = try loadedHead(DistilBertForMultipleChoice(config: fx.config, generator: &rng), fx, file)
+        let out = try model(inputIds: fx.ints("mc_input_ids", shape: [2, 3, 6]), attentionMask: fx.ints("mc_attention_mask", shape: [2, 3, 6]),
+                            labels: fx.ints("mc_labels"))
+        expectClose(out.logits, file["out.logits"]!, "choice logits")
+        expectClose(out.loss!, file["loss"]!.reshape([]), "choice loss")
+        out.loss!.backward()
+        expectGradients(model, file)
+        #expect(throws: BertError.self) { try model(inputIds: fx.ints("input_ids")) }  // [B, T]: not [B, C, T]
+    }
 }
 
 /// DistilBertConfig rejects bad config.json values with a typed error naming the file and field.

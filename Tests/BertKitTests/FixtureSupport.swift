@@ -30,6 +30,12 @@ extension ParityFixtureCase {
         return IntTensor(v, shape: [v.count])
     }
 
+    /// An integer array of `inputs.json`, of any nesting, as a tensor of `shape`.
+    func ints(_ key: String, shape: [Int]) -> IntTensor {
+        func flat(_ value: Any) -> [Int] { (value as? Int).map { [$0] } ?? (value as! [Any]).flatMap(flat) }
+        return IntTensor(flat(json[key]!), shape: shape)
+    }
+
     /// A number array of `inputs.json`, of any nesting, as a tensor of `shape`.
     func floats(_ key: String, shape: [Int]) -> Tensor {
         func flat(_ value: Any) -> [Double] { (value as? Double).map { [$0] } ?? (value as! [Any]).flatMap(flat) }

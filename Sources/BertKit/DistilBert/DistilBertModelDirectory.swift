@@ -11,6 +11,8 @@ public protocol DistilBertPretrainedModel: Module {
 extension DistilBertForSequenceClassification: DistilBertPretrainedModel {}
 extension DistilBertForQuestionAnswering: DistilBertPretrainedModel {}
 extension DistilBertForMaskedLM: DistilBertPretrainedModel {}
+extension DistilBertForTokenClassification: DistilBertPretrainedModel {}
+extension DistilBertForMultipleChoice: DistilBertPretrainedModel {}
 
 /// A Hugging Face DistilBERT model directory (`config.json` with `"model_type": "distilbert"`,
 /// `model.safetensors`, `vocab.txt` or `tokenizer.json`), as `save_pretrained` writes it.
