@@ -43,21 +43,8 @@ struct FinetuneOptions: ParsableArguments {
         }
     }
 
-    /// The model directory, its tokenizer checked against config.json's vocabulary size.
-    func directory() throws -> (BertModelDirectory, BertTokenizer) {
-        let directory = try BertModelDirectory(URL(fileURLWithPath: model))
-        let tokenizer = try directory.loadTokenizer()
-        guard tokenizer.vocabulary.count == directory.config.vocabSize else {
-            throw FineTuningError.modelMismatch("\(directory.vocabularyURL.path) has \(tokenizer.vocabulary.count) tokens, "
-                + "config.json says vocab_size \(directory.config.vocabSize): the tokenizer is not the model's")
-        }
-        return (directory, tokenizer)
-    }
-
-    /// `--max-length`, lowered (with a warning) to the model's `max_position_embeddings` as run_glue.py does.
-    func maxLength(for config: BertConfig) -> Int { maxLength(forPositions: config.maxPositionEmbeddings) }
-
-    /// `--max-length`, lowered (with a warning) to a position table of `positions` entries.
+    /// `--max-length`, lowered (with a warning) to a position table of `positions` entries (the
+    /// model's `max_position_embeddings`), as run_glue.py does.
     func maxLength(forPositions positions: Int) -> Int {
         guard maxLength > positions else { return maxLength }
         FileHandle.standardError.write(Data(("warning: --max-length \(maxLength) exceeds the model's max_position_embeddings "

@@ -17,8 +17,9 @@ struct FinetuneTagCommand: ParsableCommand {
             conlleval-compatible): entity precision, recall, F1 (the metric that picks the best model), token \
             accuracy, and per entity type. Words with no token — cut off by --max-length, or empty after \
             normalisation — count as predicted O (--words-without-token O) or are left out as run_ner.py does \
-            (skip). The written OUTPUT/model has id2label/label2id and loads in transformers as \
-            BertForTokenClassification.
+            (skip). The model is BERT, or DistilBERT when config.json says "model_type": "distilbert". \
+            The written OUTPUT/model has id2label/label2id and loads in transformers as \
+            BertForTokenClassification (DistilBertForTokenClassification).
             Example: bert finetune tag --model all-MiniLM-L6-v2 --train conll2003/train.txt --eval \
             conll2003/valid.txt --output ner-run --epochs 3 --batch-size 32 --lr 5e-5 --max-length 128
             """
@@ -39,19 +40,18 @@ struct FinetuneTagCommand: ParsableCommand {
     func run() throws {
         TensorCore.configureBLASForThisProcess()  // may restart the process once (OpenBLAS settings)
         try FinetuneOptions.reporting { try DistributedLaunch.run { mpi in
-            let (directory, tokenizer) = try options.directory()
+            let source = try ModelSource(options.model)
+            let tokenizer = try source.tokenizer()
             let read = { (path: String) in try CoNLLFile(url: URL(fileURLWithPath: path), tagColumn: tagColumn) }
             var train = try read(options.train)
             if let n = options.trainLimit { train = train.prefix(n) }
             let eval = try options.eval.map(read)
-            let tags = try TagScheme(training: train, config: directory.config)
-            let loaded = try directory.load(BertForTokenClassification.self, numLabels: tags.count, seed: options.seed) {
-                tags.apply(to: &$0)
-            }
+            let tags = try TagScheme(training: train, id2label: source.id2label, numLabels: source.numLabels)
+            let loaded = try source.loadTokenClassifier(tags: tags, seed: options.seed)
             if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
             let task = try TokenClassificationTask(model: loaded.model, tokenizer: tokenizer, tags: tags, train: train,
-                                                   eval: eval, maxLength: options.maxLength(for: directory.config))
-            task.tokenizerSource = directory.url
+                                                   eval: eval, maxLength: options.maxLength(forPositions: source.maxPositions))
+            task.tokenizerSource = source.url
             task.wordsWithoutToken = TokenClassificationTask.WordsWithoutToken(rawValue: wordsWithoutToken)!
             let run = try options.run(task: task, mpi: mpi)
             let result = try run.train()
@@ -71,13 +71,12 @@ enum TagPrediction {
     /// Writes `token<TAB>predicted tag` lines, a blank line between sentences (words with no
     /// token get O); returns the metrics as one JSON object when the file has tags.
     static func run(model: String, input: String, output: String, maxLength: Int, tagColumn: Int?) throws -> String? {
-        let directory = try BertModelDirectory(URL(fileURLWithPath: model))
-        let loaded = try directory.load(BertForTokenClassification.self)
+        let source = try ModelSource(model)
+        let loaded = try source.loadTokenClassifier()
         if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
-        let config = directory.config
-        let tags = TagScheme(names: (0..<config.numLabels).map { config.id2label[$0] ?? "LABEL_\($0)" })
-        let task = try TokenClassificationTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), tags: tags,
-                                               train: nil, eval: nil, maxLength: min(maxLength, config.maxPositionEmbeddings))
+        let tags = TagScheme(names: (0..<source.numLabels).map { source.id2label[$0] ?? "LABEL_\($0)" })
+        let task = try TokenClassificationTask(model: loaded.model, tokenizer: try source.tokenizer(), tags: tags,
+                                               train: nil, eval: nil, maxLength: min(maxLength, source.maxPositions))
         let file = try CoNLLFile(url: URL(fileURLWithPath: input), tagColumn: tagColumn, requireTags: false)
         let predictions = try task.predict(try task.features(file.sentences, file: file.url.path))
         var text = ""

@@ -86,4 +86,30 @@ struct ModelSource {
         case let .distilBert(d): try FillMask(directory: d)
         }
     }
+
+    /// The token classifier with `tags` as its labels, its head loaded or newly initialised from
+    /// `seed` (nil tags: config.json's labels), and the warning `from_pretrained` prints.
+    func loadTokenClassifier(tags: TagScheme? = nil, seed: UInt64 = 0) throws -> (model: any TokenClassifierModel, warning: String?) {
+        switch directory {
+        case let .bert(d):
+            let loaded = try d.load(BertForTokenClassification.self, numLabels: tags?.count, seed: seed) { tags?.apply(to: &$0) }
+            return (loaded.model, loaded.warning)
+        case let .distilBert(d):
+            let loaded = try d.load(DistilBertForTokenClassification.self, numLabels: tags?.count, seed: seed) { tags?.apply(to: &$0) }
+            return (loaded.model, loaded.warning)
+        }
+    }
+
+    /// The multiple-choice scorer, its head loaded or newly initialised from `seed`, and the
+    /// warning `from_pretrained` prints.
+    func loadMultipleChoice(seed: UInt64 = 0) throws -> (model: any MultipleChoiceModel, warning: String?) {
+        switch directory {
+        case let .bert(d):
+            let loaded = try d.load(BertForMultipleChoice.self, seed: seed)
+            return (loaded.model, loaded.warning)
+        case let .distilBert(d):
+            let loaded = try d.load(DistilBertForMultipleChoice.self, seed: seed)
+            return (loaded.model, loaded.warning)
+        }
+    }
 }

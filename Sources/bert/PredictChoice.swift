@@ -3,16 +3,16 @@ import Foundation
 import TensorCore
 
 extension PredictCommand {
-    /// `bert predict --task choice`: a fine-tuned `BertForMultipleChoice` on a SWAG-style file.
+    /// `bert predict --task choice`: a fine-tuned `BertForMultipleChoice` (or DistilBERT's) on a SWAG-style file.
     /// Writes `index<TAB>prediction<TAB>score` (the chosen ending and its softmax probability over
     /// the endings); prints `{"accuracy": …, "loss": …}` when the file is labelled.
     func predictChoice() throws {
-        let directory = try BertModelDirectory(URL(fileURLWithPath: model))
-        let loaded = try directory.load(BertForMultipleChoice.self)
+        let source = try ModelSource(model)
+        let loaded = try source.loadMultipleChoice()
         if let warning = loaded.warning { FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8)) }
         let file = try MultipleChoiceFile(url: URL(fileURLWithPath: input))
-        let task = try MultipleChoiceTask(model: loaded.model, tokenizer: try directory.loadTokenizer(), train: nil, eval: nil,
-                                          maxLength: min(maxLength, directory.config.maxPositionEmbeddings))
+        let task = try MultipleChoiceTask(model: loaded.model, tokenizer: try source.tokenizer(), train: nil, eval: nil,
+                                          maxLength: min(maxLength, source.maxPositions))
         let logits = try task.logits(try task.encode(file.examples))
         var text = "index\tprediction\tscore\n"
         for (k, row) in logits.enumerated() {

@@ -52,7 +52,7 @@ import Tokenization
     }
 
     @Test func encodingsAndBatchEqualRunSwag() throws {
-        let (task, _) = try Self.fixtureTask()
+        let (task, model) = try Self.fixtureTask()
         let features = Self.reference["features"] as! [[String: Any]]
         #expect(task.trainFeatures.count == features.count)
         for (k, (got, want)) in zip(task.trainFeatures, features).enumerated() {
@@ -64,7 +64,7 @@ import Tokenization
         #expect(task.trainFeatures.flatMap { $0 }.contains { $0.count == task.maxLength })
         let batch = Self.reference["batch"] as! [String: Any]
         let array = { (key: String) in batch[key] as! [[[Int]]] }
-        let x = try task.collate(task.trainFeatures)
+        let x = try EncodingCollation.choices(task.trainFeatures, padId: task.padId, config: model.config)
         let ids = array("input_ids")
         #expect(x.inputIds.shape == [ids.count, ids[0].count, ids[0][0].count])
         #expect(x.inputIds.values == ids.flatMap { $0.flatMap { $0 } })

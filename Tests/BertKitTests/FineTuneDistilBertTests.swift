@@ -10,7 +10,9 @@ import Tokenization
 /// architectures, labels) that loads back strictly with the same logits, and `bert classify` /
 /// `bert predict` run it. Question answering the same way: the library loop learns the QA fixture
 /// questions on a tiny random DistilBERT, the written DistilBertForQuestionAnswering answers the same
-/// after reloading, and `bert finetune qa` / `bert predict --task qa` agree.
+/// after reloading, and `bert finetune qa` / `bert predict --task qa` agree. Tagging and multiple
+/// choice through `bert finetune tag|choice` and `bert predict`: the DistilBERT head is new, the
+/// task is learnt, the written directory is a DistilBERT one and predicts the run's metrics.
 @Suite(.serialized) struct FineTuneDistilBertTests {
     /// A model directory: the tiny DistilBertModel weights (no head), its config, the tiny vocabulary.
     static func encoderDirectory(in dir: URL) throws -> URL {
@@ -159,5 +161,56 @@ import Tokenization
         #expect(p.status == 0, "\(p.stderr)")
         let predicted = try JSONSerialization.jsonObject(with: Data(contentsOf: answers.appendingPathComponent("predictions.json"))) as! [String: String]
         #expect(predicted == written)
+    }
+
+    @Test func tagAndChooseFromTheCLI() throws {
+        let dir = try FineTuneClassifyTests.directory("distil-tag-choice")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let encoder = try Self.encoderDirectory(in: dir)
+        func config(_ model: URL) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as! [String: Any]
+        }
+        func results(_ output: URL) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("eval_results.json"))) as! [String: Any]
+        }
+
+        // Tagging: w1 [w2] people, w3 [w4] and w5 places (FineTuneTagTests' synthetic NER).
+        let train = try FineTuneClassifyTests.write(FineTuneTagTests.conll(256, seed: 5), dir.appendingPathComponent("train.conll"))
+        let dev = try FineTuneClassifyTests.write(FineTuneTagTests.conll(64, seed: 6), dir.appendingPathComponent("dev.conll"))
+        let tagged = dir.appendingPathComponent("tag")
+        let t = try BertBinary.run(["finetune", "tag", "--model", encoder.path, "--train", train.path, "--eval", dev.path,
+                                    "--output", tagged.path, "--steps", "256", "--batch-size", "16", "--lr", "3e-3",
+                                    "--max-length", "24", "--warmup-ratio", "0.05", "--eval-every", "64"])
+        #expect(t.status == 0, "\(t.stderr)")
+        #expect(t.stderr.contains("DistilBertForTokenClassification") && t.stderr.contains("classifier.weight"), "\(t.stderr)")
+        let f1 = try #require(try results(tagged)["eval_f1"] as? Double)
+        #expect(f1 >= 0.9, "entity F1 \(f1)")
+        let tagger = tagged.appendingPathComponent("model")
+        let tagConfig = try config(tagger)
+        #expect(tagConfig["model_type"] as? String == "distilbert")
+        #expect(tagConfig["architectures"] as? [String] == ["DistilBertForTokenClassification"])
+        #expect(tagConfig["id2label"] as? [String: String] == ["0": "B-LOC", "1": "B-PER", "2": "I-LOC", "3": "I-PER", "4": "O"])
+        let p = try BertBinary.run(["predict", "--task", "tag", "--model", tagger.path, "--input", dev.path,
+                                    "--output", dir.appendingPathComponent("tags.txt").path, "--max-length", "24"])
+        #expect(p.status == 0, "\(p.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any])?["f1"] as? Double == f1)
+
+        // Multiple choice: the right ending holds w1 (FineTuneChoiceTests' synthetic SWAG).
+        let swag = try FineTuneClassifyTests.write(FineTuneChoiceTests.swagCSV(256, seed: 5), dir.appendingPathComponent("train.csv"))
+        let choices = try FineTuneClassifyTests.write(try FineTuneChoiceTests.genericJSONL(64, seed: 6), dir.appendingPathComponent("dev.jsonl"))
+        let chosen = dir.appendingPathComponent("choice")
+        let c = try BertBinary.run(["finetune", "choice", "--model", encoder.path, "--train", swag.path, "--eval", choices.path,
+                                    "--output", chosen.path, "--steps", "96", "--batch-size", "16", "--lr", "3e-3",
+                                    "--max-length", "24", "--warmup-ratio", "0.05", "--eval-every", "32"])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stderr.contains("DistilBertForMultipleChoice") && c.stderr.contains("pre_classifier.weight"), "\(c.stderr)")
+        let accuracy = try #require(try results(chosen)["eval_accuracy"] as? Double)
+        #expect(accuracy >= 0.9, "accuracy \(accuracy)")
+        let chooser = chosen.appendingPathComponent("model")
+        #expect(try config(chooser)["architectures"] as? [String] == ["DistilBertForMultipleChoice"])
+        let q = try BertBinary.run(["predict", "--task", "choice", "--model", chooser.path, "--input", choices.path,
+                                    "--output", dir.appendingPathComponent("choices.tsv").path, "--max-length", "24"])
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: Data(q.stdout.utf8)) as? [String: Any])?["accuracy"] as? Double == accuracy)
     }
 }

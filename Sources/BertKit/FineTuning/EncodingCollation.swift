@@ -23,6 +23,24 @@ public enum EncodingCollation {
         return try BertInput(encodings: encodings, length: sequenceLength, config: padding)
     }
 
+    /// [B, N, T] ids, attention mask and type ids of B examples of N encodings each, the B·N
+    /// sequences padded on the right to their longest with `padId` (HF `DataCollatorForMultipleChoice`).
+    /// - Throws: `BertError.invalidInput` when the examples have different N (or what
+    ///   ``input(_:sequenceLength:padId:config:)`` throws).
+    public static func choices(_ examples: [[Encoding]], padId: Int, config: BertConfig) throws
+        -> (inputIds: IntTensor, attentionMask: IntTensor, tokenTypeIds: IntTensor)
+    {
+        let n = examples.first?.count ?? 0
+        guard examples.allSatisfy({ $0.count == n }) else {
+            throw BertError.invalidInput("multiple-choice batch: examples with \(Set(examples.map(\.count)).sorted()) choices")
+        }
+        let input = try Self.input(examples.flatMap { $0 }, padId: padId, config: config)  // [B·N, T]
+        let shape = [examples.count, n, input.sequenceLength]
+        return (IntTensor(input.inputIds.values, shape: shape),             // [B, N, T]
+                IntTensor(input.attentionMask.values, shape: shape),        // [B, N, T]
+                IntTensor(input.tokenTypeIds.values, shape: shape))         // [B, N, T]
+    }
+
     /// `values` padded with `fill` to [B, T] (token labels, -100 on padding).
     public static func padded(_ values: [[Int]], sequenceLength t: Int, fill: Int) -> IntTensor {
         var out = [Int](repeating: fill, count: values.count * t)

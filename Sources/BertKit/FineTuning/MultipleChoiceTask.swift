@@ -2,7 +2,8 @@ import Foundation
 import TensorCore
 import Tokenization
 
-/// Multiple choice (SWAG) with `BertForMultipleChoice`, as HF's `run_swag.py`: each of an
+/// Multiple choice (SWAG) with a ``MultipleChoiceModel`` (`BertForMultipleChoice`,
+/// `DistilBertForMultipleChoice`), as HF's `run_swag.py`: each of an
 /// example's N endings is paired with its first sentence, `[CLS] context [SEP] header ending [SEP]`
 /// (longest-first truncation to `maxLength`), the N·B sequences of a batch padded to their longest
 /// (`DataCollatorForMultipleChoice`) into [B, N, T]; the loss is the cross-entropy over the N
@@ -14,7 +15,7 @@ import Tokenization
 /// let scores = try task.logits(try task.encode(devFile.examples))   // N scores per example
 /// ```
 public final class MultipleChoiceTask: FineTuningTask {
-    public let chooser: BertForMultipleChoice
+    public let chooser: any MultipleChoiceModel
     public let tokenizer: BertTokenizer
     public let maxLength: Int
     /// Examples (of N sequences each) per evaluation forward.
@@ -26,7 +27,8 @@ public final class MultipleChoiceTask: FineTuningTask {
     let trainLabels: [Int]
     public let evalFeatures: [[Encoding]]
     let evalLabels: [Int]
-    let padId: Int
+    /// The id sequences are padded with (the tokenizer's `[PAD]`, else the model's `pad_token_id`).
+    public let padId: Int
 
     public var model: any Module { chooser }
     public var trainCount: Int { trainFeatures.count }
@@ -34,22 +36,22 @@ public final class MultipleChoiceTask: FineTuningTask {
     /// - Throws: ``FineTuningError`` naming the file when a training or evaluation file has no
     ///   labels; `TrainingError.invalidSetting` for a `maxLength` below 4 or above the model's
     ///   positions; tokenizer errors.
-    public init(model: BertForMultipleChoice, tokenizer: BertTokenizer, train: MultipleChoiceFile?,
+    public init(model: any MultipleChoiceModel, tokenizer: BertTokenizer, train: MultipleChoiceFile?,
                 eval: MultipleChoiceFile?, maxLength: Int) throws {
         // [CLS] a [SEP] b [SEP]: a pair needs room for one token of each.
         guard maxLength >= 5 else { throw TrainingError.invalidSetting("max length \(maxLength) is below 5 (a pair needs 3 special tokens)") }
-        guard maxLength <= model.config.maxPositionEmbeddings else {
-            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        guard maxLength <= model.maxPositions else {
+            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.maxPositions)")
         }
         chooser = model
         // Each choice is scored from its [CLS] token: the layers may skip padding.
-        model.bert.skipsPaddingPositions = true
+        model.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = Truncation(maxLength: maxLength)  // longest_first, as truncation=True
         t.padding = nil
         self.tokenizer = t
         self.maxLength = maxLength
-        padId = t.id(for: "[PAD]") ?? model.config.padTokenId
+        padId = t.id(for: "[PAD]") ?? model.padTokenId
         func load(_ file: MultipleChoiceFile?) throws -> ([[Encoding]], [Int]) {
             guard let file else { return ([], []) }
             guard file.isLabelled else {
@@ -75,28 +77,11 @@ public final class MultipleChoiceTask: FineTuningTask {
     /// The N encodings of every example, as the task tokenises them.
     public func encode(_ examples: [MultipleChoiceExample]) throws -> [[Encoding]] { try Self.encode(examples, tokenizer: tokenizer) }
 
-    /// [B, N, T] ids, attention mask and type ids of `features` (every one with N encodings),
-    /// padded on the right to the longest of the B·N sequences with `[PAD]`.
-    /// - Throws: `BertError.invalidInput` when the examples have different N (or what
-    ///   ``EncodingCollation/input(_:sequenceLength:padId:config:)`` throws).
-    public func collate(_ features: [[Encoding]]) throws -> (inputIds: IntTensor, attentionMask: IntTensor, tokenTypeIds: IntTensor) {
-        let n = features.first?.count ?? 0
-        guard features.allSatisfy({ $0.count == n }) else {
-            throw BertError.invalidInput("multiple-choice batch: examples with \(Set(features.map(\.count)).sorted()) choices")
-        }
-        let input = try EncodingCollation.input(features.flatMap { $0 }, padId: padId, config: chooser.config)  // [B·N, T]
-        let shape = [features.count, n, input.sequenceLength]
-        return (IntTensor(input.inputIds.values, shape: shape),             // [B, N, T]
-                IntTensor(input.attentionMask.values, shape: shape),        // [B, N, T]
-                IntTensor(input.tokenTypeIds.values, shape: shape))         // [B, N, T]
-    }
-
     /// The model's output on training examples `indices`: logits [B, N] and the mean
     /// cross-entropy over the B examples, with a graph to the parameters.
     public func output(_ indices: [Int]) throws -> BertHeadOutput {
-        let x = try collate(indices.map { trainFeatures[$0] })
-        return try chooser(inputIds: x.inputIds, attentionMask: x.attentionMask, tokenTypeIds: x.tokenTypeIds,
-                           labels: IntTensor(indices.map { trainLabels[$0] }, shape: [indices.count]))
+        try chooser.choose(indices.map { trainFeatures[$0] }, padId: padId,
+                           labels: IntTensor(indices.map { trainLabels[$0] }, shape: [indices.count]))  // logits [B, N]
     }
 
     public func trainingLoss(_ indices: [Int]) throws -> Tensor { try output(indices).loss! }
@@ -109,8 +94,7 @@ public final class MultipleChoiceTask: FineTuningTask {
         try withNoGrad {
             for start in stride(from: 0, to: features.count, by: evalBatchSize) {
                 let chunk = Array(features[start..<min(start + evalBatchSize, features.count)])
-                let x = try collate(chunk)
-                let out = try chooser(inputIds: x.inputIds, attentionMask: x.attentionMask, tokenTypeIds: x.tokenTypeIds)
+                let out = try chooser.choose(chunk, padId: padId, labels: nil)  // logits [B, N]
                 let n = out.logits.shape[1], values = out.logits.toArray()  // [B, N]
                 for r in 0..<chunk.count { rows.append(Array(values[(r * n)..<((r + 1) * n)])) }
             }
@@ -149,10 +133,9 @@ public final class MultipleChoiceTask: FineTuningTask {
         return TaskEvaluation(metrics: [("accuracy", accuracy), ("loss", loss / Double(labels.count))], primary: "accuracy")
     }
 
-    /// Writes config.json (architecture `BertForMultipleChoice`), model.safetensors and the
-    /// tokenizer files.
+    /// Writes config.json (the chooser's architecture), model.safetensors and the tokenizer files.
     public func save(to directory: URL) throws {
-        try BertCheckpoint.save(chooser, config: chooser.config, architecture: "BertForMultipleChoice", to: directory)
+        try chooser.save(to: directory)
         if let tokenizerSource { try TokenizerFiles.copy(from: tokenizerSource, to: directory) }
     }
 }

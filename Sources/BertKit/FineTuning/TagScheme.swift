@@ -27,10 +27,15 @@ public struct TagScheme: Sendable, Equatable {
     /// - Throws: ``FineTuningError`` when the file has no tags, or (for a config that names its
     ///   labels) naming the line of the first tag that is not among them.
     public init(training: CoNLLFile, config: BertConfig) throws {
+        try self.init(training: training, id2label: config.id2label, numLabels: config.numLabels)
+    }
+
+    /// The tags of `training` for a model whose config has these labels (any architecture).
+    public init(training: CoNLLFile, id2label: [Int: String], numLabels: Int) throws {
         guard training.isTagged else {
             throw FineTuningError.badFile(file: training.url.path, reason: "has no tag column: training needs the token and its tag")
         }
-        if let named = LabelScheme.namedLabels(config) {
+        if let named = LabelScheme.namedLabels(id2label: id2label, count: numLabels) {
             try training.check(labels: named)
             self.init(names: named)
         } else {
@@ -56,6 +61,12 @@ public struct TagScheme: Sendable, Equatable {
             }
             return id
         }
+    }
+
+    /// `config` with these tags as its labels (`num_labels`, `id2label`; `label2id` is written
+    /// from them).
+    public func apply(to config: inout DistilBertConfig) {
+        config.id2label = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.offset, $0.element) })
     }
 
     /// `config` with these tags as its labels (`num_labels`, `id2label`, `label2id`).

@@ -33,7 +33,8 @@ public struct WordPredictions: Sendable, Equatable {
     }
 }
 
-/// Token classification (NER, chunking, POS) with `BertForTokenClassification` on CoNLL files,
+/// Token classification (NER, chunking, POS) with a ``TokenClassifierModel``
+/// (`BertForTokenClassification`, `DistilBertForTokenClassification`) on CoNLL files,
 /// as transformers' `run_ner.py`: each sentence's words encoded with `encode(words:)`, truncated
 /// to `maxLength` tokens (no stride windows: the words beyond are not seen), the word's tag on
 /// its first sub-token and -100 elsewhere; the prediction of a word is the arg-max at its first
@@ -67,7 +68,7 @@ public final class TokenClassificationTask: FineTuningTask {
         case skip
     }
 
-    public let tagger: BertForTokenClassification
+    public let tagger: any TokenClassifierModel
     public let tokenizer: BertTokenizer
     public let tags: TagScheme
     public let maxLength: Int
@@ -85,25 +86,25 @@ public final class TokenClassificationTask: FineTuningTask {
 
     /// - Throws: ``FineTuningError`` naming file and line for a tag outside `tags`;
     ///   `TrainingError.invalidSetting` for a bad `maxLength`; tokenizer errors.
-    public init(model: BertForTokenClassification, tokenizer: BertTokenizer, tags: TagScheme,
+    public init(model: any TokenClassifierModel, tokenizer: BertTokenizer, tags: TagScheme,
                 train: CoNLLFile?, eval: CoNLLFile?, maxLength: Int) throws {
         guard maxLength >= 3 else { throw TrainingError.invalidSetting("max length \(maxLength) is below 3") }
-        guard maxLength <= model.config.maxPositionEmbeddings else {
-            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.config.maxPositionEmbeddings)")
+        guard maxLength <= model.maxPositions else {
+            throw TrainingError.invalidSetting("max length \(maxLength) exceeds max_position_embeddings \(model.maxPositions)")
         }
-        guard model.config.numLabels == tags.count else {
-            throw FineTuningError.modelMismatch("the classifier has \(model.config.numLabels) outputs, the tags need \(tags.count)")
+        guard model.numLabels == tags.count else {
+            throw FineTuningError.modelMismatch("the classifier has \(model.numLabels) outputs, the tags need \(tags.count)")
         }
         tagger = model
         // Tags are read at real tokens only (-100 on padding): the layers may skip padding.
-        model.bert.skipsPaddingPositions = true
+        model.skipsPaddingPositions = true
         var t = tokenizer
         t.truncation = Truncation(maxLength: maxLength)
         t.padding = nil
         self.tokenizer = t
         self.tags = tags
         self.maxLength = maxLength
-        padId = t.id(for: "[PAD]") ?? model.config.padTokenId
+        padId = t.id(for: "[PAD]") ?? model.padTokenId
         trainFeatures = try train.map { try Self.features($0.sentences, file: $0.url.path, tokenizer: t, tags: tags) } ?? []
         evalFeatures = try eval.map { try Self.features($0.sentences, file: $0.url.path, tokenizer: t, tags: tags) } ?? []
         evalSentences = eval?.sentences ?? []
@@ -145,9 +146,7 @@ public final class TokenClassificationTask: FineTuningTask {
 
     public func trainingLoss(_ indices: [Int]) throws -> Tensor {
         let chosen = indices.map { trainFeatures[$0] }
-        let input = try EncodingCollation.input(chosen.map(\.encoding), padId: padId, config: tagger.config)  // [B, T]
-        let labels = EncodingCollation.padded(chosen.map(\.labels), sequenceLength: input.sequenceLength, fill: -100)  // [B, T]
-        return try tagger(input, labels: labels).loss!
+        return try tagger.tag(chosen.map(\.encoding), padId: padId, labels: chosen.map(\.labels)).loss!  // []
     }
 
     /// Each sentence's word predictions and labelled-token loss, in evaluation mode without a
@@ -159,9 +158,9 @@ public final class TokenClassificationTask: FineTuningTask {
         try withNoGrad {
             for start in stride(from: 0, to: features.count, by: evalBatchSize) {
                 let chunk = Array(features[start..<min(start + evalBatchSize, features.count)])
-                let input = try EncodingCollation.input(chunk.map(\.encoding), padId: padId, config: tagger.config)
-                let logits = try tagger(input).logits.toArray()  // [B, T, C]
-                let (t, c) = (input.sequenceLength, tags.count)
+                let scored = try tagger.tag(chunk.map(\.encoding), padId: padId, labels: nil)  // logits [B, T, C]
+                let logits = scored.logits.toArray()
+                let (t, c) = (scored.logits.shape[1], tags.count)
                 for (row, feature) in chunk.enumerated() {
                     var p = WordPredictions(ids: [Int?](repeating: nil, count: feature.wordCount), lossSum: 0, labelled: 0)
                     var previous: Int?
@@ -258,9 +257,7 @@ public final class TokenClassificationTask: FineTuningTask {
 
     /// Writes config.json (with `id2label`/`label2id`), model.safetensors and the tokenizer files.
     public func save(to directory: URL) throws {
-        var config = tagger.config
-        tags.apply(to: &config)
-        try BertCheckpoint.save(tagger, config: config, architecture: "BertForTokenClassification", to: directory)
+        try tagger.save(to: directory, tags: tags)
         if let tokenizerSource { try TokenizerFiles.copy(from: tokenizerSource, to: directory) }
     }
 }
