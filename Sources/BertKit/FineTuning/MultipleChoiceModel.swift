@@ -9,16 +9,7 @@ import Tokenization
 /// let chooser: any MultipleChoiceModel = loaded.model
 /// let out = try chooser.choose(examples, padId: 0, labels: nil)   // logits [B, N]
 /// ```
-public protocol MultipleChoiceModel: Module {
-    /// The longest input the position table takes, special tokens included.
-    var maxPositions: Int { get }
-    /// The model's `pad_token_id` (the tokenizer's `[PAD]` id is preferred when it has one).
-    var padTokenId: Int { get }
-    /// The architecture name written to `config.json` (`BertForMultipleChoice`, …).
-    var architectureName: String { get }
-    /// Whether the encoder's per-token layers run on the real tokens only (the encoder's
-    /// `skipsPaddingPositions`); each choice is scored from its first token, which does not change.
-    var skipsPaddingPositions: Bool { get set }
+public protocol MultipleChoiceModel: FineTunableModel {
     /// Scores [B, N] of B examples of N encodings each, the B·N sequences padded on the right to
     /// their longest with `padId` (``EncodingCollation/choices(_:padId:config:)``), and the
     /// cross-entropy over the N scores when `labels` [B] are given.
@@ -29,15 +20,7 @@ public protocol MultipleChoiceModel: Module {
     func save(to directory: URL) throws
 }
 
-extension BertForMultipleChoice: MultipleChoiceModel {
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "BertForMultipleChoice" }
-    public var skipsPaddingPositions: Bool {
-        get { bert.skipsPaddingPositions }
-        set { bert.skipsPaddingPositions = newValue }
-    }
-
+extension BertForMultipleChoice: MultipleChoiceModel, BertTaskHead {
     public func choose(_ examples: [[Encoding]], padId: Int, labels: IntTensor?) throws -> BertHeadOutput {
         let x = try EncodingCollation.choices(examples, padId: padId, config: config)  // [B, N, T] each
         return try self(inputIds: x.inputIds, attentionMask: x.attentionMask, tokenTypeIds: x.tokenTypeIds, labels: labels)
@@ -48,15 +31,7 @@ extension BertForMultipleChoice: MultipleChoiceModel {
     }
 }
 
-extension DistilBertForMultipleChoice: MultipleChoiceModel {
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "DistilBertForMultipleChoice" }
-    public var skipsPaddingPositions: Bool {
-        get { distilbert.skipsPaddingPositions }
-        set { distilbert.skipsPaddingPositions = newValue }
-    }
-
+extension DistilBertForMultipleChoice: MultipleChoiceModel, DistilBertTaskHead {
     /// Token types are dropped: DistilBERT has no segment embeddings.
     public func choose(_ examples: [[Encoding]], padId: Int, labels: IntTensor?) throws -> BertHeadOutput {
         let x = try EncodingCollation.choices(examples, padId: padId, config: config.inputLimits)  // [B, N, T] each

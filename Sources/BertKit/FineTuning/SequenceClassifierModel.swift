@@ -9,18 +9,9 @@ import Tokenization
 /// let model: any SequenceClassifierModel = loaded.model
 /// let out = try model.classify(encodings, padId: 0, labels: nil)   // logits [B, C]
 /// ```
-public protocol SequenceClassifierModel: Module {
+public protocol SequenceClassifierModel: FineTunableModel {
     /// Outputs per example (1 for regression).
     var numLabels: Int { get }
-    /// The longest input the position table takes, special tokens included.
-    var maxPositions: Int { get }
-    /// The model's `pad_token_id` (the tokenizer's `[PAD]` id is preferred when it has one).
-    var padTokenId: Int { get }
-    /// The architecture name written to `config.json` (`BertForSequenceClassification`, …).
-    var architectureName: String { get }
-    /// Whether the encoder's per-token layers run on the real tokens only (the encoder's
-    /// `skipsPaddingPositions`); the logits read token 0 alone, so they do not change.
-    var skipsPaddingPositions: Bool { get set }
     /// Runs the model on `encodings` padded on the right to the longest with `padId`
     /// (HF `DataCollatorWithPadding`); the loss when `labels` are given.
     /// - Throws: `BertError.invalidInput` for ids outside the vocabulary, a length over the
@@ -30,16 +21,7 @@ public protocol SequenceClassifierModel: Module {
     func save(to directory: URL, labels scheme: LabelScheme) throws
 }
 
-extension BertForSequenceClassification: SequenceClassifierModel {
-    public var numLabels: Int { config.numLabels }
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "BertForSequenceClassification" }
-    public var skipsPaddingPositions: Bool {
-        get { bert.skipsPaddingPositions }
-        set { bert.skipsPaddingPositions = newValue }
-    }
-
+extension BertForSequenceClassification: SequenceClassifierModel, BertTaskHead {
     public func classify(_ encodings: [Encoding], padId: Int, labels: SequenceLabels?) throws -> BertHeadOutput {
         try self(try EncodingCollation.input(encodings, padId: padId, config: config), labels: labels)  // logits [B, C]
     }
@@ -51,16 +33,7 @@ extension BertForSequenceClassification: SequenceClassifierModel {
     }
 }
 
-extension DistilBertForSequenceClassification: SequenceClassifierModel {
-    public var numLabels: Int { config.numLabels }
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "DistilBertForSequenceClassification" }
-    public var skipsPaddingPositions: Bool {
-        get { distilbert.skipsPaddingPositions }
-        set { distilbert.skipsPaddingPositions = newValue }
-    }
-
+extension DistilBertForSequenceClassification: SequenceClassifierModel, DistilBertTaskHead {
     /// Token types of pairs are dropped: DistilBERT has no segment embeddings (as HF's
     /// DistilBERT tokenizer returns none).
     public func classify(_ encodings: [Encoding], padId: Int, labels: SequenceLabels?) throws -> BertHeadOutput {

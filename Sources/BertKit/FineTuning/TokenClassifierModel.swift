@@ -9,18 +9,9 @@ import Tokenization
 /// let tagger: any TokenClassifierModel = loaded.model
 /// let out = try tagger.tag(encodings, padId: 0, labels: nil)   // logits [B, T, C]
 /// ```
-public protocol TokenClassifierModel: Module {
+public protocol TokenClassifierModel: FineTunableModel {
     /// Outputs per token (the tag count).
     var numLabels: Int { get }
-    /// The longest input the position table takes, special tokens included.
-    var maxPositions: Int { get }
-    /// The model's `pad_token_id` (the tokenizer's `[PAD]` id is preferred when it has one).
-    var padTokenId: Int { get }
-    /// The architecture name written to `config.json` (`BertForTokenClassification`, …).
-    var architectureName: String { get }
-    /// Whether the encoder's per-token layers run on the real tokens only (the encoder's
-    /// `skipsPaddingPositions`); the logits of real tokens do not change.
-    var skipsPaddingPositions: Bool { get set }
     /// Logits [B, T, C] of `encodings` padded on the right to the longest with `padId`, and the
     /// mean cross-entropy over the labels ≠ -100 when `labels` (one per token, padded with -100)
     /// are given.
@@ -31,16 +22,7 @@ public protocol TokenClassifierModel: Module {
     func save(to directory: URL, tags: TagScheme) throws
 }
 
-extension BertForTokenClassification: TokenClassifierModel {
-    public var numLabels: Int { config.numLabels }
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "BertForTokenClassification" }
-    public var skipsPaddingPositions: Bool {
-        get { bert.skipsPaddingPositions }
-        set { bert.skipsPaddingPositions = newValue }
-    }
-
+extension BertForTokenClassification: TokenClassifierModel, BertTaskHead {
     public func tag(_ encodings: [Encoding], padId: Int, labels: [[Int]]?) throws -> BertHeadOutput {
         let input = try EncodingCollation.input(encodings, padId: padId, config: config)  // [B, T]
         return try self(input, labels: labels.map { EncodingCollation.padded($0, sequenceLength: input.sequenceLength, fill: -100) })
@@ -53,16 +35,7 @@ extension BertForTokenClassification: TokenClassifierModel {
     }
 }
 
-extension DistilBertForTokenClassification: TokenClassifierModel {
-    public var numLabels: Int { config.numLabels }
-    public var maxPositions: Int { config.maxPositionEmbeddings }
-    public var padTokenId: Int { config.padTokenId }
-    public var architectureName: String { "DistilBertForTokenClassification" }
-    public var skipsPaddingPositions: Bool {
-        get { distilbert.skipsPaddingPositions }
-        set { distilbert.skipsPaddingPositions = newValue }
-    }
-
+extension DistilBertForTokenClassification: TokenClassifierModel, DistilBertTaskHead {
     /// Token types are dropped: DistilBERT has no segment embeddings.
     public func tag(_ encodings: [Encoding], padId: Int, labels: [[Int]]?) throws -> BertHeadOutput {
         let input = try DistilBertInput(encodings: encodings, padId: padId, config: config)  // [B, T]
