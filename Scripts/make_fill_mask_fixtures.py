@@ -3,7 +3,7 @@ returns for a few texts on the tiny BertForPreTraining checkpoint in
 Tests/BertKitTests/Fixtures/tiny_gelu (loaded as BertForMaskedLM, with the BertTokenizer that
 `from_pretrained` makes of its vocab.txt) — the reference for `FillMask` and `bert fill-mask`.
 Then the same for DistilBERT: a tiny random DistilBertForMaskedLM (seeded, over tiny_gelu's
-vocab.txt) saved to Tests/BertKitTests/Fixtures/distilbert_fill_mask/ with its own fill_mask.json
+vocab.txt) saved to Tests/BertKitTests/Fixtures/distilbert_mlm/ with its own fill_mask.json
 (not under distilbert/, which make_distilbert_fixtures.py rewrites whole).
 
     pip install -r Scripts/requirements.txt   # transformers==5.23.0, torch==2.15.0
@@ -20,7 +20,7 @@ from transformers import BertForMaskedLM, BertTokenizer, DistilBertConfig, Disti
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "..", "Tests", "BertKitTests", "Fixtures", "tiny_gelu")
 OUT = os.path.join(HERE, "..", "Tests", "BertKitTests", "Fixtures", "fill_mask.json")
-DISTIL = os.path.join(HERE, "..", "Tests", "BertKitTests", "Fixtures", "distilbert_fill_mask")
+DISTIL = os.path.join(HERE, "..", "Tests", "BertKitTests", "Fixtures", "distilbert_mlm")
 
 # One mask, a mask first and last, several masks, upper case and an unknown word.
 TEXTS = [

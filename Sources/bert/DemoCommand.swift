@@ -2,6 +2,7 @@ import ArgumentParser
 import BertKit
 import Foundation
 import TensorCore
+import Tokenization
 
 /// `bert demo`: what the library does with real weights (all-MiniLM-L6-v2).
 struct DemoCommand: ParsableCommand {
@@ -62,9 +63,7 @@ struct DemoCommand: ParsableCommand {
         let model = try Self.modelDirectory(option: model, environment: ProcessInfo.processInfo.environment)
         let start = Date()
         let (bert, tokenizer) = try loadEncoder(directory: model)
-        let c = bert.config
-        print("Loaded \(model): \(c.numHiddenLayers) layers, hidden \(c.hiddenSize), \(c.numAttentionHeads) heads, "
-            + "\(bert.parameterCount) parameters (\(String(format: "%.2f", Date().timeIntervalSince(start))) s)")
+        print("Loaded \(model): \(bert.shapeDescription), \(bert.parameterCount) parameters (\(String(format: "%.2f", Date().timeIntervalSince(start))) s)")
 
         // 1. Sentence similarity: mean pooling, L2-normalised, cosine = dot product.
         let vectors = try bert.sentenceEmbeddings(Self.sentences, tokenizer: tokenizer, maxLength: 128,
@@ -86,10 +85,11 @@ struct DemoCommand: ParsableCommand {
         var bankVectors: [[Float]] = []
         for text in Self.contexts {
             let seq = try tokenIds(tokenizer, text, maxLength: 128)
-            let out = try withNoGrad { try bert(inputIds: IntTensor(seq, shape: [1, seq.count])) }
-            let h = out.lastHiddenState.contiguous().toArray()
+            let one = Encoding(ids: seq, typeIds: [Int](repeating: 0, count: seq.count),
+                               attentionMask: [Int](repeating: 1, count: seq.count))
+            let h = try bert.lastHiddenStates([one]).contiguous().toArray()  // [1, T, H]
             guard let pos = seq.firstIndex(of: bankID) else { continue }
-            var v = Array(h[(pos * c.hiddenSize)..<((pos + 1) * c.hiddenSize)])
+            var v = Array(h[(pos * bert.hiddenSize)..<((pos + 1) * bert.hiddenSize)])
             let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
             v = v.map { $0 / n }
             bankVectors.append(v)

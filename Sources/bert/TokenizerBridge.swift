@@ -2,11 +2,17 @@ import BertKit
 import Foundation
 import Tokenization
 
-/// A model directory's BertModel (eval mode, strict load) and its tokenizer, with every error
+/// A model directory's encoder — BertModel, or DistilBertModel when config.json says
+/// "model_type": "distilbert" (eval mode, every encoder weight loaded) — and its tokenizer, with every error
 /// turned into a CLI message naming the missing or malformed file.
-func loadEncoder(directory: String) throws -> (BertModel, BertTokenizer) {
+func loadEncoder(directory: String) throws -> (any SentenceEncoder, BertTokenizer) {
     do {
-        let dir = try BertModelDirectory(URL(fileURLWithPath: directory))
+        let url = URL(fileURLWithPath: directory)
+        if DistilBertModelDirectory.modelType(of: url) == "distilbert" {
+            let dir = try DistilBertModelDirectory(url)
+            return (try dir.loadDistilBertModel(), try dir.loadTokenizer())
+        }
+        let dir = try BertModelDirectory(url)
         return (try dir.loadBertModel(), try dir.loadTokenizer())
     } catch let error as BertError {
         throw CLIError(message: error.description)

@@ -72,4 +72,34 @@ import Tokenization
         #expect(malformed.stderr.contains("config.json"), "\(malformed.stderr)")
         #expect(malformed.stdout.isEmpty)
     }
+
+    /// DistilBERT: `DistilBertModel.sentenceEmbeddings` and `bert encode` on a DistilBERT
+    /// directory equal transformers' DistilBertModel pooled the same way
+    /// (Fixtures/distilbert_mlm/embeddings.json, Scripts/make_distilbert_embedding_fixtures.py;
+    /// an empty text and one truncated to max_length among them).
+    @Test func distilBertVectorsEqualTransformers() throws {
+        let dir = fixturesURL("distilbert_mlm")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("embeddings.json"))) as! [String: Any]
+        let texts = json["texts"] as! [String], maxLength = json["max_length"] as! Int
+        let directory = try DistilBertModelDirectory(dir)
+        let encoder = try directory.loadDistilBertModel()
+        for pooling in Pooling.allCases {
+            let want = (json[pooling.rawValue] as! [[Double]]).map { $0.map(Float.init) }
+            let got = try encoder.sentenceEmbeddings(texts, tokenizer: try directory.loadTokenizer(), maxLength: maxLength,
+                                                     pooling: pooling, batchSize: 2)
+            let worst = zip(got, want).flatMap { zip($0, $1).map { abs($0 - $1) } }.max()!
+            #expect(got.count == texts.count && worst <= 1e-5, "\(pooling): largest difference \(worst)")
+            let r = try Self.run(["--model", dir.path, "--pooling", pooling.rawValue, "--max-length", "\(maxLength)", "--batch-size", "2"],
+                                 input: texts.joined(separator: "\n") + "\n")
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(Self.vectors(r.stdout) == got, "bert encode prints the library's vectors")
+        }
+        // A DistilBERT checkpoint without its encoder weights is refused, naming the file.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("distil-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("config.json"), to: scratch.appendingPathComponent("config.json"))
+        try writeSafetensors(["classifier.bias": Tensor.zeros([3])], to: scratch.appendingPathComponent("model.safetensors"))
+        #expect(throws: BertError.self) { try DistilBertModelDirectory(scratch).loadDistilBertModel() }
+    }
 }

@@ -6,7 +6,7 @@ import TensorCore
 /// `FillMask` and `bert fill-mask` against transformers' fill-mask pipeline on the tiny
 /// checkpoint (Tests/BertKitTests/Fixtures/fill_mask.json, Scripts/make_fill_mask_fixtures.py):
 /// same tokens in the same order, same token_str and sequence, scores to float rounding. The same
-/// for DistilBERT on the tiny random DistilBertForMaskedLM of Fixtures/distilbert_fill_mask.
+/// for DistilBERT on the tiny random DistilBertForMaskedLM of Fixtures/distilbert_mlm.
 @Suite struct FillMaskTests {
     struct Case { var text: String; var topK: Int; var output: [[[String: Any]]]; var multiple: Bool }
 
@@ -63,7 +63,7 @@ import TensorCore
     }
 
     @Test func distilBertMatchesTheTransformersPipeline() throws {
-        let dir = fixturesURL("distilbert_fill_mask")
+        let dir = fixturesURL("distilbert_mlm")
         let fill = try FillMask(directory: try DistilBertModelDirectory(dir))
         let cases = try Self.cases(dir.appendingPathComponent("fill_mask.json"))
         #expect(cases.count == 5)

@@ -8,6 +8,7 @@ public protocol DistilBertPretrainedModel: Module {
     init(config: DistilBertConfig, initialization: BertWeightInitialization, generator: inout RandomGenerator)
 }
 
+extension DistilBertModel: DistilBertPretrainedModel {}
 extension DistilBertForSequenceClassification: DistilBertPretrainedModel {}
 extension DistilBertForQuestionAnswering: DistilBertPretrainedModel {}
 extension DistilBertForMaskedLM: DistilBertPretrainedModel {}
@@ -70,6 +71,22 @@ public struct DistilBertModelDirectory: Sendable {
             initializeMissing: { model, missing, generator in
                 initializeDistilBertWeights(model, config: config, generator: &generator, only: missing)
             })
+    }
+
+    /// The encoder alone, for sentence vectors: every encoder weight must be in the checkpoint
+    /// (with or without `distilbert.`); head weights (`vocab_*`, `classifier.*`, …) are left out.
+    /// ```swift
+    /// let encoder = try DistilBertModelDirectory(url).loadDistilBertModel()   // eval mode
+    /// ```
+    /// - Throws: `BertError.malformedFile` naming model.safetensors when an encoder weight is
+    ///   missing or has the wrong shape.
+    public func loadDistilBertModel() throws -> DistilBertModel {
+        let loaded = try load(DistilBertModel.self)
+        guard loaded.newlyInitialized.isEmpty else {
+            throw BertError.malformedFile(path: weightsURL.path,
+                                          reason: "lacks encoder weights: \(loaded.newlyInitialized.sorted().prefix(5).joined(separator: ", "))")
+        }
+        return loaded.model
     }
 
     /// The tokenizer that goes with the model (``BertModelDirectory/loadTokenizer()``'s rules).

@@ -10,7 +10,55 @@ public enum Pooling: String, Sendable, CaseIterable {
     case mean
 }
 
-extension BertModel {
+/// An encoder whose last hidden states become sentence vectors: ``BertModel`` or
+/// ``DistilBertModel`` (its `sentenceEmbeddings` methods come from this protocol).
+///
+/// ```swift
+/// let encoder: any SentenceEncoder = try directory.loadBertModel()
+/// let vectors = try encoder.sentenceEmbeddings(["A man is eating."], tokenizer: tokenizer, pooling: .mean)
+/// ```
+public protocol SentenceEncoder: Module {
+    /// Width of a vector (H).
+    var hiddenSize: Int { get }
+    /// The longest input the position table takes, special tokens included.
+    var maxPositions: Int { get }
+    /// The model's `pad_token_id`.
+    var padTokenId: Int { get }
+    /// `6 layers, hidden 384, 12 heads`.
+    var shapeDescription: String { get }
+    /// The last hidden states [B, T, H] of `encodings` padded on the right to the longest,
+    /// without a gradient (in the model's current mode: loaded models are in evaluation mode).
+    /// - Throws: `BertError.invalidInput` for ids outside the vocabulary or a length over the
+    ///   position table.
+    func lastHiddenStates(_ encodings: [Encoding]) throws -> Tensor
+}
+
+extension BertModel: SentenceEncoder {
+    public var hiddenSize: Int { config.hiddenSize }
+    public var maxPositions: Int { config.maxPositionEmbeddings }
+    public var padTokenId: Int { config.padTokenId }
+    public var shapeDescription: String {
+        "\(config.numHiddenLayers) layers, hidden \(config.hiddenSize), \(config.numAttentionHeads) heads"
+    }
+    public func lastHiddenStates(_ encodings: [Encoding]) throws -> Tensor {
+        let input = try BertInput(encodings: encodings, config: config)  // [B, T]
+        return withNoGrad { self(input) }.lastHiddenState  // [B, T, H]
+    }
+}
+
+extension DistilBertModel: SentenceEncoder {
+    public var hiddenSize: Int { config.dim }
+    public var maxPositions: Int { config.maxPositionEmbeddings }
+    public var padTokenId: Int { config.padTokenId }
+    public var shapeDescription: String { "\(config.nLayers) layers, hidden \(config.dim), \(config.nHeads) heads" }
+    /// Token types are dropped: DistilBERT has no segment embeddings.
+    public func lastHiddenStates(_ encodings: [Encoding]) throws -> Tensor {
+        let input = try DistilBertInput(encodings: encodings, padId: config.padTokenId, config: config)  // [B, T]
+        return withNoGrad { self(input) }.lastHiddenState  // [B, T, H]
+    }
+}
+
+extension SentenceEncoder {
     /// One vector per encoding, in input order, pooled over each encoding's attention mask: the
     /// result equals `transformers` run on the same encodings (ids, attention mask, type ids),
     /// whatever padding they carry.
@@ -37,7 +85,7 @@ extension BertModel {
                                       attentionMask: Array(trimmed[k].attentionMask[..<end]))
             }
         }
-        let h = config.hiddenSize
+        let h = hiddenSize
         var result = [[Float]](repeating: [], count: trimmed.count)
         let order = trimmed.indices.sorted { (trimmed[$0].count, $0) < (trimmed[$1].count, $1) }
         var start = 0
@@ -45,9 +93,9 @@ extension BertModel {
             let chunk = Array(order[start..<min(start + max(1, batchSize), order.count)])
             start += chunk.count
             let batch = chunk.map { trimmed[$0] }
-            let input = try BertInput(encodings: batch, config: config)  // [b, T]
-            let t = input.sequenceLength
-            let hidden = withNoGrad { self(input) }.lastHiddenState.contiguous().toArray()  // [b, T, H] flattened
+            let states = try lastHiddenStates(batch)  // [b, T, H]
+            let t = states.shape[1]
+            let hidden = states.contiguous().toArray()  // [b, T, H] flattened
             for (row, i) in chunk.enumerated() {
                 let mask = batch[row].attentionMask
                 var v = [Float](repeating: 0, count: h)
@@ -89,7 +137,7 @@ extension BertModel {
                                    pooling: Pooling, normalize: Bool = false, batchSize: Int = 32) throws
         -> [[Float]]
     {
-        let limit = min(maxLength ?? config.maxPositionEmbeddings, config.maxPositionEmbeddings)
+        let limit = min(maxLength ?? maxPositions, maxPositions)
         guard limit >= 2 else { throw BertError.invalidInput("maxLength \(limit) leaves no room for [CLS] and [SEP]") }
         var t = tokenizer
         t.truncation = nil
@@ -109,7 +157,7 @@ extension BertModel {
     /// better, the tokenizer's `[Encoding]`s (`sentenceEmbeddings(_: [Encoding], …)`), whose
     /// attention masks say what is padding.
     ///
-    /// A sequence that ends in the pad id (`config.padTokenId`) is refused: it is almost surely
+    /// A sequence that ends in the pad id (``padTokenId``) is refused: it is almost surely
     /// padded (a tokenizer's sequence ends in [SEP]) and averaging its [PAD] tokens as text would
     /// silently give a wrong vector. An empty sequence is refused too.
     /// ```swift
@@ -121,7 +169,7 @@ extension BertModel {
             guard let last = ids.last else {
                 throw BertError.invalidInput("sequence \(k) is empty (expected at least [CLS])")
             }
-            if last == config.padTokenId {
+            if last == padTokenId {
                 throw BertError.invalidInput("sequence \(k) ends in the pad id \(last): it looks padded, and raw ids "
                     + "are all treated as real tokens; pass the tokenizer's encodings (their attention mask marks "
                     + "padding) or strip the padding")
