@@ -30,6 +30,13 @@ public final class MPIRuntime: @unchecked Sendable {
         return ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"].contains { env[$0] != nil }
     }
 
+    /// The runtime ``startIfLaunched()`` started, nil before or without a launcher.
+    public static var current: MPIRuntime? {
+        lock.lock()
+        defer { lock.unlock() }
+        return started
+    }
+
     /// Initialises MPI (`MPI_Init_thread`, serialized: the reducer calls MPI from the thread that
     /// runs backward, one call at a time) when launched by `mpirun`; nil otherwise. Repeated
     /// calls return the same runtime.

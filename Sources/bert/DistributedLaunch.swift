@@ -29,6 +29,13 @@ enum DistributedLaunch {
         mpi.finish()
     }
 
+    /// Writes `message` (and a newline) to standard error once per job: under `mpirun` only
+    /// rank 0 writes it (the same load warning from every process says nothing more).
+    static func warn(_ message: String) {
+        guard (MPIRuntime.current?.rank ?? 0) == 0 else { return }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
     /// The reducer of a run over `mpi` with several processes (nil otherwise). The bucket size
     /// is 25 MB unless `BERT_MPI_BUCKET_MB` says otherwise; `BERT_MPI_OVERLAP=0` reduces only
     /// after backward (to measure the communication time alone).

@@ -33,7 +33,7 @@ struct FinetuneChoiceCommand: ParsableCommand {
             if let n = options.trainLimit { train = train.prefix(n) }
             let eval = try options.eval.map { try MultipleChoiceFile(url: URL(fileURLWithPath: $0)) }
             let loaded = try source.loadMultipleChoice(seed: options.seed)
-            if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            if let warning = loaded.warning { DistributedLaunch.warn(warning) }
             let task = try MultipleChoiceTask(model: loaded.model, tokenizer: tokenizer, train: train, eval: eval,
                                               maxLength: options.maxLength(forPositions: source.maxPositions))
             task.tokenizerSource = source.url

@@ -51,7 +51,7 @@ struct FinetuneClassifyCommand: ParsableCommand {
             let scheme = try LabelScheme(training: train.examples, file: train.url.path, id2label: source.id2label,
                                          numLabels: source.numLabels, problemType: source.problemType)
             let loaded = try source.load(numLabels: scheme.count, seed: options.seed, scheme: scheme)
-            if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            if let warning = loaded.warning { DistributedLaunch.warn(warning) }
             let task = try SequenceClassificationTask(model: loaded.model, tokenizer: tokenizer, scheme: scheme, train: train,
                                                       eval: eval, maxLength: options.maxLength(forPositions: source.maxPositions))
             task.tokenizerSource = source.url

@@ -47,8 +47,8 @@ struct FinetuneOptions: ParsableArguments {
     /// model's `max_position_embeddings`), as run_glue.py does.
     func maxLength(forPositions positions: Int) -> Int {
         guard maxLength > positions else { return maxLength }
-        FileHandle.standardError.write(Data(("warning: --max-length \(maxLength) exceeds the model's max_position_embeddings "
-            + "\(positions); using \(positions)\n").utf8))
+        DistributedLaunch.warn("warning: --max-length \(maxLength) exceeds the model's max_position_embeddings "
+            + "\(positions); using \(positions)")
         return positions
     }
 

@@ -38,7 +38,7 @@ struct FinetuneQACommand: ParsableCommand {
             if let n = options.trainLimit { train = train.prefix(n) }
             let eval = try options.eval.map { try SquadFile(url: URL(fileURLWithPath: $0)) }
             let loaded = try source.loadQuestionAnswering(seed: options.seed)
-            if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            if let warning = loaded.warning { DistributedLaunch.warn(warning) }
             let task = try QuestionAnsweringTask(model: loaded.model, tokenizer: tokenizer, train: train, eval: eval,
                                                  settings: qa.settings(maxLength: options.maxLength(forPositions: source.maxPositions)),
                                                  postprocess: qa.postprocess)

@@ -48,7 +48,7 @@ struct FinetuneTagCommand: ParsableCommand {
             let eval = try options.eval.map(read)
             let tags = try TagScheme(training: train, id2label: source.id2label, numLabels: source.numLabels)
             let loaded = try source.loadTokenClassifier(tags: tags, seed: options.seed)
-            if let warning = loaded.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            if let warning = loaded.warning { DistributedLaunch.warn(warning) }
             let task = try TokenClassificationTask(model: loaded.model, tokenizer: tokenizer, tags: tags, train: train,
                                                    eval: eval, maxLength: options.maxLength(forPositions: source.maxPositions))
             task.tokenizerSource = source.url

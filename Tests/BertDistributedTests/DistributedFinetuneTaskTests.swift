@@ -53,6 +53,9 @@ struct DistributedFinetuneTaskTests {
         #expect(try names(runs.two) == names(runs.one), sourceLocation: sourceLocation)
         #expect(runs.pair.stderr.components(separatedBy: "model written to").count - 1 == 1, "\(runs.pair.stderr)",
                 sourceLocation: sourceLocation)
+        // The load warning (a new head) once per job, not once per process.
+        #expect(runs.pair.stderr.components(separatedBy: "newly initialized").count - 1 == 1, "\(runs.pair.stderr)",
+                sourceLocation: sourceLocation)
     }
 
     static let schedule = ["--steps", "50", "--lr", "3e-3", "--warmup-ratio", "0.1", "--eval-every", "25", "--log-every", "1"]
