@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Proves a model directory written by `bert finetune choice` loads in transformers as
-BertForMultipleChoice with no missing or unexpected keys, and that transformers, preprocessing a
+BertForMultipleChoice (or DistilBertForMultipleChoice: AutoModelForMultipleChoice by config.json's
+model_type) with no missing or unexpected keys, and that transformers, preprocessing a
 SWAG-style file as run_swag.py does, picks the same endings with the same probabilities as
 `bert predict --task choice` wrote.
 
@@ -17,7 +18,7 @@ import sys
 
 import torch
 import transformers
-from transformers import AutoTokenizer, BertForMultipleChoice, DataCollatorForMultipleChoice
+from transformers import AutoModelForMultipleChoice, AutoTokenizer, DataCollatorForMultipleChoice
 
 
 def read(path):
@@ -42,7 +43,7 @@ def read(path):
 
 
 def main(model_dir, data, predictions, max_length):
-    model, info = BertForMultipleChoice.from_pretrained(model_dir, output_loading_info=True, attn_implementation="eager")
+    model, info = AutoModelForMultipleChoice.from_pretrained(model_dir, output_loading_info=True, attn_implementation="eager")
     model.eval()
     problems = {k: v for k, v in info.items() if v and k in ("missing_keys", "unexpected_keys", "mismatched_keys", "error_msgs")}
     print(f"transformers {transformers.__version__} loading info: {info}")
@@ -57,6 +58,8 @@ def main(model_dir, data, predictions, max_length):
                 for i in range(len(examples))]
     batch = DataCollatorForMultipleChoice(tokenizer)(features)
     batch.pop("labels")  # the collator needs a label; the scores do not
+    if model.config.model_type == "distilbert":
+        batch.pop("token_type_ids", None)  # DistilBERT has no segment embeddings
     with torch.no_grad():
         probs = torch.softmax(model(**batch).logits, dim=-1)
     rows = [line.rstrip("\n").split("\t") for line in open(predictions, encoding="utf-8")][1:]

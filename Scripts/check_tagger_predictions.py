@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks `bert predict --task tag` against transformers: the fine-tuned model directory loads as
-BertForTokenClassification with no missing or unexpected keys, and transformers — words encoded
+BertForTokenClassification (or DistilBertForTokenClassification: AutoModelForTokenClassification
+by config.json's model_type) with no missing or unexpected keys, and transformers — words encoded
 with is_split_into_words=True, truncation to MAX_LENGTH, each word's tag the arg-max at its first
 token, a word with no token tagged O — predicts the same tag for every word as the Swift output
 file, and seqeval gives the same metrics as the JSON `bert predict` printed.
@@ -17,7 +18,7 @@ import sys
 import torch
 from seqeval.metrics import accuracy_score
 from seqeval.metrics.sequence_labeling import precision_recall_fscore_support
-from transformers import BertForTokenClassification, BertTokenizerFast
+from transformers import AutoModelForTokenClassification, BertTokenizerFast
 
 
 def read_conll(path):
@@ -37,7 +38,7 @@ def read_conll(path):
 
 
 def main(model_dir, conll, predictions, metrics_json, max_length):
-    model, info = BertForTokenClassification.from_pretrained(model_dir, output_loading_info=True, attn_implementation="eager")
+    model, info = AutoModelForTokenClassification.from_pretrained(model_dir, output_loading_info=True, attn_implementation="eager")
     problems = {k: v for k, v in info.items() if v and k in ("missing_keys", "unexpected_keys", "mismatched_keys")}
     if problems:
         sys.exit(f"FAIL: {problems}")
@@ -47,6 +48,8 @@ def main(model_dir, conll, predictions, metrics_json, max_length):
     predicted = []
     for words, _ in sentences:
         x = tokenizer(words, is_split_into_words=True, truncation=True, max_length=max_length, return_tensors="pt")
+        if model.config.model_type == "distilbert":
+            x.pop("token_type_ids", None)  # DistilBERT has no segment embeddings
         with torch.no_grad():
             ids = model(**x).logits[0].argmax(-1).tolist()
         tags, previous = ["O"] * len(words), None
