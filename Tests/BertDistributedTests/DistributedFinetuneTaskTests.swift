@@ -3,7 +3,7 @@ import Foundation
 import TensorCore
 import Testing
 
-/// `mpirun -np 2 bert finetune qa | tag | choice` against one process, as
+/// `mpirun -np 2 bert finetune qa | tag | choice` (and classify on DistilBERT) against one process, as
 /// ``DistributedFinetuneTests`` does for classify: with dropout 0 and the same global batch
 /// (2 ranks × 4 vs 1 × 8) the 50 training losses agree (tagging: once micro-batches are weighted by
 /// their labelled tokens, not their sentences), every evaluation metric is equal (the
@@ -123,5 +123,37 @@ struct DistributedFinetuneTaskTests {
         try jsonl(37, seed: 6).write(to: dev, atomically: true, encoding: .utf8)
         let common = ["finetune", "choice", "--model", model.path, "--train", train.path, "--eval", dev.path, "--max-length", "24"] + Self.schedule
         try Self.expectRanksFollowOneProcess(common, in: directory, task: "choice")
+    }
+
+    /// DistilBERT (the tiny encoder of the DistilBERT parity fixtures, dropout 0 there) under
+    /// `bert finetune classify`: the same agreement.
+    @Test func distilBertClassification() throws {
+        let directory = try MPITest.temporaryDirectory("mpi-distil")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixture = Self.bertKitFixtures.appendingPathComponent("distilbert/tiny")
+        let model = directory.appendingPathComponent("model")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("config.json"), to: model.appendingPathComponent("config.json"))
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("DistilBertModel.safetensors"),
+                                         to: model.appendingPathComponent("model.safetensors"))
+        try FileManager.default.copyItem(at: Self.bertKitFixtures.appendingPathComponent("tiny_gelu/vocab.txt"),
+                                         to: model.appendingPathComponent("vocab.txt"))
+        // "good" rows hold w1, "bad" rows w2, among filler words.
+        func tsv(_ count: Int, seed: UInt64) -> String {
+            var g = RandomGenerator(seed: seed)
+            var lines = ["label\tsentence"]
+            for k in 0..<count {
+                var words = (0..<(3 + k % 5)).map { _ in "w\(10 + g.nextInt(below: 80))" }
+                words.insert(k % 2 == 0 ? "w1" : "w2", at: g.nextInt(below: words.count + 1))
+                lines.append("\(k % 2 == 0 ? "good" : "bad")\t\(words.joined(separator: " "))")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        let train = directory.appendingPathComponent("train.tsv"), dev = directory.appendingPathComponent("dev.tsv")
+        try tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
+        try tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)
+        let common = ["finetune", "classify", "--model", model.path, "--train", train.path, "--eval", dev.path, "--max-length", "16"]
+            + Self.schedule
+        try Self.expectRanksFollowOneProcess(common, in: directory, task: "classify (DistilBERT)")
     }
 }
