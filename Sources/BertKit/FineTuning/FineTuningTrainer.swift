@@ -4,8 +4,8 @@ import TensorCore
 public struct FineTuningStepResult: Sendable, Equatable {
     /// The 1-based number of this step.
     public var step: Int
-    /// The task loss averaged over every example of the step (every loss term: micro-batches
-    /// and processes weighted by their loss weights, e.g. labelled tokens for tagging).
+    /// The task loss of the step: the mean over every loss term of the global batch (its
+    /// examples; its labelled tokens for tagging), micro-batches and processes weighted by theirs.
     public var loss: Double
     public var examples: Int
     /// The learning rate of the first parameter group during this step.
