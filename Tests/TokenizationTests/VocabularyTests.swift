@@ -213,6 +213,26 @@ import Tokenization
             _ = try tokenizer.encode("a b c d e f g h")
         }
     }
+
+    /// HF pairs every overflowing window of the first text with every window of the second: two
+    /// long texts under a small max_length and a large stride would ask for millions of
+    /// encodings. Above ``Truncation/maxPairOutputTokens`` tokens in all that is a typed error,
+    /// before anything is built; below it the product is built as before (its windows and order
+    /// are checked against HF by the truncation fixtures of make_tokenizer_fixtures.py).
+    @Test func pairWindowProductIsBounded() throws {
+        var tokenizer = Fixtures.settings["uncased"]!
+        tokenizer.truncation = Truncation(maxLength: 16, strategy: .longestFirst, stride: 4)
+        let long = Array(repeating: "word", count: 60_000).joined(separator: " ")  // 60,000 tokens a side
+        do {
+            _ = try tokenizer.encode(long, pair: long)
+            Issue.record("a pair of 60,000-token texts under max_length 16, stride 4 was accepted")
+        } catch let TokenizationError.invalidParameter(name, detail) {
+            #expect(name == "truncation" && detail.contains("overflowing windows") && detail.contains("16777216"), "\(detail)")
+        }
+        let short = Array(repeating: "word", count: 40).joined(separator: " ")
+        let e = try tokenizer.encode(short, pair: short)
+        #expect(e.overflowing.count > 100 && ([e] + e.overflowing).allSatisfy { $0.ids.count <= 16 }, "\(e.overflowing.count)")
+    }
 }
 
 /// Tokens are compared by bytes, as in HF: canonically equivalent spellings are different tokens

@@ -34,10 +34,32 @@ public struct Truncation: Sendable, Hashable, Codable {
         self.direction = direction
     }
 
+    /// The most tokens the encodings of one pair may hold together (main and overflowing), about
+    /// 1.6 GB of `Encoding`s: HF pairs every window of the first sequence with every window of
+    /// the second, so two long texts under a small `max_length` and a large `stride` would ask for
+    /// a product of windows no machine holds.
+    public static let maxPairOutputTokens = 1 << 24
+
     /// The token windows of each sequence (`lengths` has one or two entries), first the kept
     /// window, then the overflowing ones, exactly as HF's `truncate_encodings`.
     /// `specialTokens` is how many tokens the post-processor will add.
+    /// - Throws: `TokenizationError.invalidParameter` naming `truncation` when a pair's windows
+    ///   would hold more than ``maxPairOutputTokens`` tokens; the truncation errors of HF.
     func windows(lengths: [Int], specialTokens: Int) throws -> [[Range<Int>]] {
+        let result = try sequenceWindows(lengths: lengths, specialTokens: specialTokens)
+        if result.count == 2, result[0].count > 1, result[1].count > 1 {
+            let (pairs, o1) = result[0].count.multipliedReportingOverflow(by: result[1].count)
+            let (tokens, o2) = pairs.multipliedReportingOverflow(by: Swift.max(maxLength, 1))
+            if o1 || o2 || tokens > Self.maxPairOutputTokens {
+                throw TokenizationError.invalidParameter(name: "truncation", detail: "a pair of \(lengths[0]) and \(lengths[1]) tokens "
+                    + "makes \(result[0].count) × \(result[1].count) overflowing windows of up to \(maxLength) tokens, more than "
+                    + "\(Self.maxPairOutputTokens) tokens in all; raise max_length, lower stride, or truncate only one sequence")
+            }
+        }
+        return result
+    }
+
+    private func sequenceWindows(lengths: [Int], specialTokens: Int) throws -> [[Range<Int>]] {
         if maxLength < 0 || stride < 0 {
             throw TokenizationError.invalidParameter(name: "truncation", detail: "max_length and stride must be ≥ 0")
         }
