@@ -138,20 +138,9 @@ struct DistributedFinetuneTaskTests {
                                          to: model.appendingPathComponent("model.safetensors"))
         try FileManager.default.copyItem(at: Self.bertKitFixtures.appendingPathComponent("tiny_gelu/vocab.txt"),
                                          to: model.appendingPathComponent("vocab.txt"))
-        // "good" rows hold w1, "bad" rows w2, among filler words.
-        func tsv(_ count: Int, seed: UInt64) -> String {
-            var g = RandomGenerator(seed: seed)
-            var lines = ["label\tsentence"]
-            for k in 0..<count {
-                var words = (0..<(3 + k % 5)).map { _ in "w\(10 + g.nextInt(below: 80))" }
-                words.insert(k % 2 == 0 ? "w1" : "w2", at: g.nextInt(below: words.count + 1))
-                lines.append("\(k % 2 == 0 ? "good" : "bad")\t\(words.joined(separator: " "))")
-            }
-            return lines.joined(separator: "\n") + "\n"
-        }
         let train = directory.appendingPathComponent("train.tsv"), dev = directory.appendingPathComponent("dev.tsv")
-        try tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
-        try tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)
+        try DistributedFinetuneTests.tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
+        try DistributedFinetuneTests.tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)
         let common = ["finetune", "classify", "--model", model.path, "--train", train.path, "--eval", dev.path, "--max-length", "16"]
             + Self.schedule
         try Self.expectRanksFollowOneProcess(common, in: directory, task: "classify (DistilBERT)")

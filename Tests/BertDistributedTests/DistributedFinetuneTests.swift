@@ -21,21 +21,23 @@ struct DistributedFinetuneTests {
         config["hidden_dropout_prob"] = 0.0
         config["attention_probs_dropout_prob"] = 0.0
         try JSONSerialization.data(withJSONObject: config).write(to: model.appendingPathComponent("config.json"))
-        func tsv(_ count: Int, seed: UInt64) -> String {
-            var g = RandomGenerator(seed: seed)
-            var lines = ["label\tsentence"]
-            for k in 0..<count {
-                var words = (0..<(3 + k % 5)).map { _ in "w\(10 + g.nextInt(below: 80))" }
-                words.insert(k % 2 == 0 ? "w1" : "w2", at: g.nextInt(below: words.count + 1))
-                lines.append("\(k % 2 == 0 ? "good" : "bad")\t\(words.joined(separator: " "))")
-            }
-            return lines.joined(separator: "\n") + "\n"
-        }
         let train = directory.appendingPathComponent("train.tsv"), dev = directory.appendingPathComponent("dev.tsv")
-        try tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
-        try tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)  // odd: blocks of 20 and 21 under 2 ranks
+        try Self.tsv(128, seed: 5).write(to: train, atomically: true, encoding: .utf8)
+        try Self.tsv(41, seed: 6).write(to: dev, atomically: true, encoding: .utf8)  // odd: blocks of 20 and 21 under 2 ranks
         return ["finetune", "classify", "--model", model.path, "--train", train.path, "--eval", dev.path, "--steps", "50",
                 "--lr", "3e-3", "--max-length", "16", "--warmup-ratio", "0.1", "--eval-every", "25", "--log-every", "1"]
+    }
+
+    /// `label<TAB>sentence` rows: "good" rows hold w1, "bad" rows w2, among filler words.
+    static func tsv(_ count: Int, seed: UInt64) -> String {
+        var g = RandomGenerator(seed: seed)
+        var lines = ["label\tsentence"]
+        for k in 0..<count {
+            var words = (0..<(3 + k % 5)).map { _ in "w\(10 + g.nextInt(below: 80))" }
+            words.insert(k % 2 == 0 ? "w1" : "w2", at: g.nextInt(below: words.count + 1))
+            lines.append("\(k % 2 == 0 ? "good" : "bad")\t\(words.joined(separator: " "))")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     @Test func twoRanksFollowOneProcessWithTheDoubledBatch() throws {
