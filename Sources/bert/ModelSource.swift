@@ -43,8 +43,7 @@ struct ModelSource {
         case let .distilBert(d): (tokenizer, size) = (try d.loadTokenizer(), d.config.vocabSize)
         }
         guard tokenizer.vocabulary.count == size else {
-            let json = url.appendingPathComponent("tokenizer.json")  // the file loadTokenizer() read
-            let file = FileManager.default.fileExists(atPath: json.path) ? json : url.appendingPathComponent("vocab.txt")
+            let file = BertModelDirectory.tokenizerFile(in: url) ?? url  // the file loadTokenizer() read
             throw FineTuningError.modelMismatch("\(file.path) has \(tokenizer.vocabulary.count) tokens, "
                 + "config.json says vocab_size \(size): the tokenizer is not the model's")
         }

@@ -29,15 +29,17 @@ public struct BertModelDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw BertError.missingFile(path: weightsURL.path)
         }
-        let vocab = url.appendingPathComponent("vocab.txt")
-        let tokenizer = url.appendingPathComponent("tokenizer.json")
-        if FileManager.default.fileExists(atPath: tokenizer.path) {
-            vocabularyURL = tokenizer
-        } else if FileManager.default.fileExists(atPath: vocab.path) {
-            vocabularyURL = vocab
-        } else {
-            throw BertError.missingFile(path: vocab.path + " (or tokenizer.json)")
+        guard let file = Self.tokenizerFile(in: url) else {
+            throw BertError.missingFile(path: url.appendingPathComponent("vocab.txt").path + " (or tokenizer.json)")
         }
+        vocabularyURL = file
+    }
+
+    /// The file ``loadTokenizer(in:)`` reads in the model directory `url`: `tokenizer.json` if
+    /// present, else `vocab.txt`; nil when neither exists.
+    public static func tokenizerFile(in url: URL) -> URL? {
+        ["tokenizer.json", "vocab.txt"].map { url.appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// Reads the weights (typed error naming the file when it is not valid safetensors).
